@@ -1,0 +1,291 @@
+//! Account actions shared by the API and the pages: register, authenticate, reset a password.
+
+use chrono::{Duration, Utc};
+use diesel::Connection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::passwords;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::people::{self, NewPasswordReset, NewPerson, NewRoleGrant, Person};
+use crate::db::{self, outbox};
+use crate::domain::FieldError;
+use crate::domain::email::EmailAddress;
+use crate::domain::language::Language;
+use crate::domain::password::NewPassword;
+use crate::domain::person_name::PersonName;
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult};
+use crate::mail::compose::{self, Recipient};
+use crate::state::AppState;
+
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    pub preferred_language: Option<String>,
+}
+
+struct ValidRegistration {
+    email: EmailAddress,
+    password: NewPassword,
+    name: PersonName,
+    language: Language,
+}
+
+fn validate(input: &Registration, fallback_language: Language) -> Result<ValidRegistration, AppError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let email = EmailAddress::parse("email", &input.email).map_err(|e| errors.push(e)).ok();
+    let password = NewPassword::parse("password", &input.password, email.as_ref().map(EmailAddress::as_str))
+        .map_err(|e| errors.push(e))
+        .ok();
+    let name = PersonName::parse("name", &input.name).map_err(|e| errors.push(e)).ok();
+    let language = match input.preferred_language.as_deref().map(str::trim) {
+        None | Some("") => Some(fallback_language),
+        Some(value) => {
+            let parsed = Language::parse(value);
+            if parsed.is_none() {
+                errors.push(FieldError::new("preferred_language", "error-language-invalid"));
+            }
+            parsed
+        }
+    };
+    match (email, password, name, language) {
+        (Some(email), Some(password), Some(name), Some(language)) if errors.is_empty() => {
+            Ok(ValidRegistration { email, password, name, language })
+        }
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+fn is_unique_violation(error: &DieselError) -> bool {
+    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+}
+
+/// Creates a participant account and queues a welcome email, in one transaction.
+pub async fn register(state: &AppState, input: Registration, request_language: Language) -> AppResult<Person> {
+    let valid = validate(&input, request_language)?;
+    let password = valid.password;
+    let hash = actix_web::web::block(move || passwords::hash(password.expose())).await??;
+    let login_url = format!("{}/login", state.settings.public_url());
+    db::run(&state.pool, move |conn| {
+        let now = Utc::now().naive_utc();
+        let id = uuid::Uuid::new_v4().to_string();
+        let email = valid.email.into_inner();
+        let name = valid.name.into_inner();
+        let result = conn.transaction::<_, AppError, _>(|conn| {
+            people::insert_person(
+                conn,
+                &NewPerson {
+                    id: &id,
+                    email: &email,
+                    name: &name,
+                    password_hash: Some(&hash),
+                    preferred_language: valid.language.code(),
+                    school_id: None,
+                    stage_code: None,
+                    job_title: None,
+                    active: true,
+                    created_at: now,
+                    updated_at: now,
+                    credentials_changed_at: now,
+                },
+            )
+            .map_err(|e| {
+                if is_unique_violation(&e) { AppError::Conflict("problem-email-taken") } else { e.into() }
+            })?;
+            grant(conn, &id, Role::Participant, None, None, now)?;
+            let recipient = Recipient { email: &email, name: &name, language: valid.language };
+            outbox::enqueue(conn, &compose::welcome(&recipient, &login_url, now)?)?;
+            audit::record(
+                conn,
+                &AuditEntry {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    actor_id: Some(&id),
+                    action: "person.registered",
+                    object_type: "person",
+                    object_id: &id,
+                    before_state: None,
+                    after_state: Some(serde_json::json!({ "email": email, "name": name }).to_string()),
+                    occurred_at: now,
+                },
+            )?;
+            people::find_by_id(conn, &id)?.ok_or(AppError::NotFound)
+        });
+        result
+    })
+    .await
+}
+
+pub fn grant(
+    conn: &mut db::DbConnection,
+    person_id: &str,
+    role: Role,
+    school_id: Option<&str>,
+    granted_by: Option<&str>,
+    now: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    if people::has_grant(conn, person_id, role, school_id, None)? {
+        return Ok(());
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    people::insert_grant(
+        conn,
+        &NewRoleGrant {
+            id: &id,
+            person_id,
+            role: role.as_str(),
+            school_id,
+            local_authority_id: None,
+            programme_id: None,
+            granted_by,
+            granted_at: now,
+        },
+    )?;
+    audit::record(
+        conn,
+        &AuditEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            actor_id: granted_by,
+            action: "role.granted",
+            object_type: "person",
+            object_id: person_id,
+            before_state: None,
+            after_state: Some(serde_json::json!({ "role": role.as_str(), "school_id": school_id }).to_string()),
+            occurred_at: now,
+        },
+    )?;
+    Ok(())
+}
+
+/// The active person with this email and password. An unknown email, a wrong password and a
+/// deactivated account all give the same answer, after the same work.
+pub async fn authenticate(state: &AppState, email: &str, password: &str) -> AppResult<Person> {
+    let email = email.trim().to_lowercase();
+    let person = db::run(&state.pool, move |conn| Ok(people::find_by_email(conn, &email)?)).await?;
+    let stored = person
+        .as_ref()
+        .and_then(|p| p.password_hash.clone())
+        .unwrap_or_else(|| passwords::decoy_hash().to_owned());
+    let password = password.to_owned();
+    let matches = actix_web::web::block(move || passwords::verify(&password, &stored)).await?;
+    match person {
+        Some(person) if matches && person.active && person.password_hash.is_some() => Ok(person),
+        _ => Err(AppError::InvalidCredentials),
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Emails a single-use reset link if the address belongs to an active account. Says nothing
+/// either way, so the form cannot be used to learn who has an account.
+pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<()> {
+    let Ok(email) = EmailAddress::parse("email", email) else {
+        return Ok(());
+    };
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = hex::encode(raw);
+    let hashed = token_hash(&token);
+    let ttl = state.settings.auth.password_reset_ttl_minutes;
+    let reset_url = format!("{}/password/reset?token={token}", state.settings.public_url());
+    db::run(&state.pool, move |conn| {
+        let Some(person) = people::find_by_email(conn, email.as_str())? else {
+            return Ok(());
+        };
+        if !person.active {
+            return Ok(());
+        }
+        let now = Utc::now().naive_utc();
+        conn.transaction::<_, AppError, _>(|conn| {
+            people::insert_password_reset(
+                conn,
+                &NewPasswordReset {
+                    id: &uuid::Uuid::new_v4().to_string(),
+                    person_id: &person.id,
+                    token_hash: &hashed,
+                    created_at: now,
+                    expires_at: now + Duration::minutes(ttl),
+                },
+            )?;
+            let recipient = Recipient {
+                email: &person.email,
+                name: &person.name,
+                language: Language::parse(&person.preferred_language).unwrap_or_default(),
+            };
+            outbox::enqueue(conn, &compose::password_reset(&recipient, &reset_url, ttl, now)?)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Sets a new password with a reset token; the token is spent, and every token issued before
+/// stops working.
+pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> AppResult<()> {
+    let password = NewPassword::parse("password", new_password, None).map_err(|e| AppError::Validation(vec![e]))?;
+    let hash = actix_web::web::block(move || passwords::hash(password.expose())).await??;
+    let hashed = token_hash(token.trim());
+    db::run(&state.pool, move |conn| {
+        conn.transaction::<_, AppError, _>(|conn| {
+            let now = Utc::now().naive_utc();
+            let person_id = people::consume_password_reset(conn, &hashed, now)?
+                .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;
+            people::set_password_hash(conn, &person_id, &hash, now)?;
+            audit::record(
+                conn,
+                &AuditEntry {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    actor_id: Some(&person_id),
+                    action: "person.password_reset",
+                    object_type: "person",
+                    object_id: &person_id,
+                    before_state: None,
+                    after_state: None,
+                    occurred_at: now,
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registration(email: &str, password: &str, name: &str, language: Option<&str>) -> Registration {
+        Registration {
+            email: email.into(),
+            password: password.into(),
+            name: name.into(),
+            preferred_language: language.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let Err(AppError::Validation(errors)) = validate(&registration("nope", "short", " ", Some("fr")), Language::En) else {
+            panic!("expected a validation error");
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["email", "password", "name", "preferred_language"]);
+    }
+
+    #[test]
+    fn the_request_language_is_the_default_preference() {
+        let valid = validate(&registration("ceri@ysgol.cymru", "Afon Taf 1987 glas", "Ceri", None), Language::Cy);
+        assert_eq!(valid.map(|v| v.language).ok(), Some(Language::Cy));
+    }
+
+    #[test]
+    fn reset_tokens_are_stored_hashed() {
+        let hashed = token_hash("abc");
+        assert_eq!(hashed.len(), 64);
+        assert_ne!(hashed, "abc");
+    }
+}

@@ -1,0 +1,88 @@
+//! The `CurrentUser` extractor: a valid token (Bearer header for the API, session cookie for
+//! pages) for an active person whose credentials have not changed since it was issued.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use super::SESSION_COOKIE;
+use crate::db::people::{self, Person, RoleGrant};
+use crate::domain::language::Language;
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub person: Person,
+    pub grants: Vec<RoleGrant>,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> &str {
+        &self.person.id
+    }
+
+    pub fn roles(&self) -> BTreeSet<Role> {
+        self.grants.iter().filter_map(RoleGrant::role).collect()
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role() == Some(role))
+    }
+
+    /// Forbidden unless the person holds at least one of `roles`.
+    pub fn require_any(&self, roles: &[Role]) -> AppResult<()> {
+        if roles.iter().any(|role| self.has(*role)) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn language(&self) -> Language {
+        Language::parse(&self.person.preferred_language).unwrap_or_default()
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let header = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = header.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+fn presented_token(req: &HttpRequest) -> Option<String> {
+    bearer_token(req).or_else(|| req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()))
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = presented_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+            let claims = token
+                .and_then(|token| state.tokens.verify(&token))
+                .ok_or(AppError::Unauthenticated)?;
+            let person_id = claims.sub;
+            let (person, grants) = crate::db::run(&state.pool, move |conn| {
+                let person = people::find_by_id(conn, &person_id)?.ok_or(AppError::Unauthenticated)?;
+                let grants = people::grants_of(conn, &person.id)?;
+                Ok((person, grants))
+            })
+            .await?;
+            let revoked = claims.iat < person.credentials_changed_at.and_utc().timestamp();
+            if !person.active || revoked {
+                return Err(AppError::Unauthenticated);
+            }
+            Ok(CurrentUser { person, grants })
+        })
+    }
+}

@@ -1,0 +1,11 @@
+//! Passwords, access tokens, and the extractor that turns a request into the current person.
+
+pub mod accounts;
+pub mod current_user;
+pub mod passwords;
+pub mod tokens;
+
+pub use current_user::CurrentUser;
+
+/// The cookie that carries the access token for pages.
+pub const SESSION_COOKIE: &str = "llwybr_session";

@@ -1,0 +1,265 @@
+//! The database: one connection enum over SQLite and PostgreSQL, an r2d2 pool that picks the
+//! backend from the URL scheme, and the embedded migrations for each.
+
+pub mod audit;
+pub mod outbox;
+pub mod people;
+pub mod schema;
+pub mod stages;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager>;
+pub type PooledDb = PooledConnection<ConnectionManager>;
+
+/// Where the data lives, decided once from the URL's scheme: a typo in a PostgreSQL URL must be
+/// an error, never a fresh SQLite file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DatabaseUrlError {
+    #[error("the database URL is empty; use sqlite://PATH or postgres://USER@HOST/DATABASE")]
+    Empty,
+    #[error(
+        "the database URL scheme '{0}' is not supported; use sqlite://PATH or postgres://USER@HOST/DATABASE"
+    )]
+    UnsupportedScheme(String),
+    #[error("the database URL has no scheme; use sqlite://PATH or postgres://USER@HOST/DATABASE")]
+    NoScheme,
+    #[error("the SQLite URL has no file path; use for example sqlite://data/llwybr.sqlite3")]
+    EmptySqlitePath,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, DatabaseUrlError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DatabaseUrlError::Empty);
+        }
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return Err(DatabaseUrlError::NoScheme);
+        };
+        match scheme {
+            "postgres" | "postgresql" => Ok(DatabaseUrl::Postgres(url.to_owned())),
+            "sqlite" => {
+                if rest.is_empty() {
+                    Err(DatabaseUrlError::EmptySqlitePath)
+                } else {
+                    Ok(DatabaseUrl::Sqlite(PathBuf::from(rest)))
+                }
+            }
+            other => Err(DatabaseUrlError::UnsupportedScheme(other.to_owned())),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Postgres(_) => "postgres",
+            DatabaseUrl::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// Opens connections of the backend the URL names, with SQLite's pragmas set on each one.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+// WAL lets readers work beside the writer; the busy timeout makes concurrent writers queue
+// rather than fail; foreign keys are off by default in SQLite.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn =
+                    SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error(transparent)]
+    Url(#[from] DatabaseUrlError),
+    #[error("could not create the folder for the SQLite file {path}: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("could not connect to the database: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("could not apply the database migrations: {0}")]
+    Migrations(String),
+}
+
+/// Builds the pool. The first connection is made at once so that a wrong URL or a database
+/// that is down is reported at start-up rather than on the first request.
+pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<DbPool, DatabaseError> {
+    let url = DatabaseUrl::parse(url)?;
+    if let DatabaseUrl::Sqlite(path) = &url
+        && let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| DatabaseError::CreateDir { path: dir.to_path_buf(), source })?;
+    }
+    let pool = Pool::builder()
+        .max_size(pool_size)
+        .connection_timeout(timeout)
+        .build(ConnectionManager::new(url))?;
+    Ok(pool)
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DatabaseError> {
+    let result = match conn {
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DatabaseError::Migrations(e.to_string()))
+}
+
+/// True when the database answers a trivial query.
+pub fn ping(conn: &mut DbConnection) -> bool {
+    diesel::sql_query("SELECT 1").execute(conn).is_ok()
+}
+
+/// Tables and their columns, as the database itself reports them: lets a test prove that the
+/// two migration sets describe the same schema.
+pub fn describe_tables(
+    conn: &mut DbConnection,
+) -> diesel::QueryResult<std::collections::BTreeMap<String, Vec<String>>> {
+    use diesel::sql_types::Text;
+
+    #[derive(diesel::QueryableByName)]
+    struct TableColumn {
+        #[diesel(sql_type = Text)]
+        table_name: String,
+        #[diesel(sql_type = Text)]
+        column_name: String,
+    }
+
+    let rows: Vec<TableColumn> = match conn {
+        DbConnection::Postgres(c) => diesel::sql_query(
+            "SELECT table_name::text AS table_name, column_name::text AS column_name \
+             FROM information_schema.columns WHERE table_schema = current_schema()",
+        )
+        .load(c)?,
+        DbConnection::Sqlite(c) => diesel::sql_query(
+            "SELECT m.name AS table_name, p.name AS column_name \
+             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+        )
+        .load(c)?,
+    };
+    let mut tables = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for row in rows {
+        tables.entry(row.table_name).or_default().push(row.column_name);
+    }
+    for columns in tables.values_mut() {
+        columns.sort();
+    }
+    Ok(tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_keep_relative_and_absolute_paths() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/llwybr.sqlite3"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("data/llwybr.sqlite3")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/llwybr/llwybr.sqlite3"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("/var/lib/llwybr/llwybr.sqlite3")))
+        );
+    }
+
+    #[test]
+    fn postgres_urls_are_recognised_by_either_scheme() {
+        for url in ["postgres://postgres@127.0.0.1/test", "postgresql://u:p@db:5432/llwybr"] {
+            assert_eq!(DatabaseUrl::parse(url), Ok(DatabaseUrl::Postgres(url.to_owned())));
+        }
+    }
+
+    #[test]
+    fn a_mistyped_scheme_is_an_error_not_a_file() {
+        assert_eq!(
+            DatabaseUrl::parse("postgress://postgres@127.0.0.1/test"),
+            Err(DatabaseUrlError::UnsupportedScheme("postgress".into()))
+        );
+        assert_eq!(DatabaseUrl::parse("data/llwybr.sqlite3"), Err(DatabaseUrlError::NoScheme));
+        assert_eq!(DatabaseUrl::parse("sqlite://"), Err(DatabaseUrlError::EmptySqlitePath));
+        assert_eq!(DatabaseUrl::parse("  "), Err(DatabaseUrlError::Empty));
+    }
+}
+
+/// Runs `work` with a pooled connection on the blocking thread pool, so that database calls
+/// never stall an async worker. A pool with no free connection answers 503.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, crate::error::AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|error| {
+            tracing::warn!(%error, "no database connection available");
+            crate::error::AppError::Unavailable
+        })?;
+        work(&mut conn)
+    })
+    .await?
+}

@@ -1,0 +1,142 @@
+//! The email outbox. Emails are written here in the same transaction as the change they
+//! report, and a worker in any server process claims and sends them.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::email_outbox;
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = email_outbox)]
+pub struct NewOutboxEmail {
+    pub id: String,
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub language: String,
+    pub template: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub created_at: NaiveDateTime,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_outbox)]
+pub struct OutboxEmail {
+    pub id: String,
+    pub recipient_email: String,
+    pub recipient_name: String,
+    pub language: String,
+    pub template: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i32,
+}
+
+pub fn enqueue(conn: &mut DbConnection, email: &NewOutboxEmail) -> QueryResult<()> {
+    diesel::insert_into(email_outbox::table).values(email).execute(conn).map(|_| ())
+}
+
+/// Claims up to `limit` due emails for this worker. Each claim is a conditional update, so when
+/// several processes poll at once every email is claimed by exactly one of them; a claim lapses
+/// after `lease`, so an email whose sender died is picked up again.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    claim_token: &str,
+    now: NaiveDateTime,
+    lease: Duration,
+    limit: i64,
+) -> QueryResult<Vec<OutboxEmail>> {
+    let candidates: Vec<String> = email_outbox::table
+        .filter(email_outbox::sent_at.is_null())
+        .filter(email_outbox::next_attempt_at.le(now))
+        .filter(email_outbox::claimed_until.is_null().or(email_outbox::claimed_until.lt(now)))
+        .order(email_outbox::next_attempt_at.asc())
+        .limit(limit)
+        .select(email_outbox::id)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in candidates {
+        let won = diesel::update(
+            email_outbox::table
+                .filter(email_outbox::id.eq(&id))
+                .filter(email_outbox::sent_at.is_null())
+                .filter(email_outbox::claimed_until.is_null().or(email_outbox::claimed_until.lt(now))),
+        )
+        .set((
+            email_outbox::claimed_until.eq(now + lease),
+            email_outbox::claim_token.eq(claim_token),
+        ))
+        .execute(conn)?;
+        if won == 1 {
+            claimed.push(
+                email_outbox::table
+                    .find(&id)
+                    .select(OutboxEmail::as_select())
+                    .first(conn)?,
+            );
+        }
+    }
+    Ok(claimed)
+}
+
+pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_token: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq(id))
+            .filter(email_outbox::claim_token.eq(claim_token)),
+    )
+    .set((
+        email_outbox::sent_at.eq(now),
+        email_outbox::claimed_until.eq(None::<NaiveDateTime>),
+        email_outbox::last_error.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// Records a failed attempt and when to try again.
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    claim_token: &str,
+    error: &str,
+    retry_at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq(id))
+            .filter(email_outbox::claim_token.eq(claim_token)),
+    )
+    .set((
+        email_outbox::attempts.eq(email_outbox::attempts + 1),
+        email_outbox::next_attempt_at.eq(retry_at),
+        email_outbox::claimed_until.eq(None::<NaiveDateTime>),
+        email_outbox::last_error.eq(error),
+    ))
+    .execute(conn)
+}
+
+#[derive(Debug, Queryable)]
+pub struct OutboxStatus {
+    pub recipient_email: String,
+    pub template: String,
+    pub attempts: i32,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+pub fn status_for(conn: &mut DbConnection, recipient_email: &str) -> QueryResult<Vec<OutboxStatus>> {
+    email_outbox::table
+        .filter(email_outbox::recipient_email.eq(recipient_email))
+        .order(email_outbox::created_at.asc())
+        .select((
+            email_outbox::recipient_email,
+            email_outbox::template,
+            email_outbox::attempts,
+            email_outbox::sent_at,
+        ))
+        .load(conn)
+}

@@ -1,0 +1,218 @@
+//! People, their role grants and password resets.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{local_authorities, password_resets, people, role_grants, schools};
+use crate::domain::role::Role;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = people)]
+pub struct Person {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub preferred_language: String,
+    pub school_id: Option<String>,
+    pub stage_code: Option<String>,
+    pub job_title: Option<String>,
+    pub welsh_ability: Option<String>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub credentials_changed_at: NaiveDateTime,
+    pub last_seen_at: Option<NaiveDateTime>,
+    pub anonymised_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = people)]
+pub struct NewPerson<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub preferred_language: &'a str,
+    pub school_id: Option<&'a str>,
+    pub stage_code: Option<&'a str>,
+    pub job_title: Option<&'a str>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub credentials_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = role_grants)]
+pub struct RoleGrant {
+    pub id: String,
+    pub person_id: String,
+    pub role: String,
+    pub school_id: Option<String>,
+    pub local_authority_id: Option<String>,
+    pub programme_id: Option<String>,
+    pub granted_by: Option<String>,
+    pub granted_at: NaiveDateTime,
+}
+
+impl RoleGrant {
+    pub fn role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = role_grants)]
+pub struct NewRoleGrant<'a> {
+    pub id: &'a str,
+    pub person_id: &'a str,
+    pub role: &'a str,
+    pub school_id: Option<&'a str>,
+    pub local_authority_id: Option<&'a str>,
+    pub programme_id: Option<&'a str>,
+    pub granted_by: Option<&'a str>,
+    pub granted_at: NaiveDateTime,
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<Person>> {
+    people::table
+        .filter(people::email.eq(email))
+        .select(Person::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Person>> {
+    people::table.find(id).select(Person::as_select()).first(conn).optional()
+}
+
+pub fn grants_of(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<RoleGrant>> {
+    role_grants::table
+        .filter(role_grants::person_id.eq(person_id))
+        .order(role_grants::granted_at.asc())
+        .select(RoleGrant::as_select())
+        .load(conn)
+}
+
+pub fn insert_person(conn: &mut DbConnection, person: &NewPerson<'_>) -> QueryResult<()> {
+    diesel::insert_into(people::table).values(person).execute(conn).map(|_| ())
+}
+
+pub fn insert_grant(conn: &mut DbConnection, grant: &NewRoleGrant<'_>) -> QueryResult<()> {
+    diesel::insert_into(role_grants::table).values(grant).execute(conn).map(|_| ())
+}
+
+/// True when the person already holds `role` within exactly this scope.
+pub fn has_grant(
+    conn: &mut DbConnection,
+    person_id: &str,
+    role: Role,
+    school_id: Option<&str>,
+    local_authority_id: Option<&str>,
+) -> QueryResult<bool> {
+    let mut query = role_grants::table
+        .filter(role_grants::person_id.eq(person_id))
+        .filter(role_grants::role.eq(role.as_str()))
+        .into_boxed();
+    query = match school_id {
+        Some(id) => query.filter(role_grants::school_id.eq(id)),
+        None => query.filter(role_grants::school_id.is_null()),
+    };
+    query = match local_authority_id {
+        Some(id) => query.filter(role_grants::local_authority_id.eq(id)),
+        None => query.filter(role_grants::local_authority_id.is_null()),
+    };
+    query.count().get_result::<i64>(conn).map(|n| n > 0)
+}
+
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    person_id: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(person_id))
+        .set((
+            people::password_hash.eq(hash),
+            people::credentials_changed_at.eq(now),
+            people::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn set_preferred_language(
+    conn: &mut DbConnection,
+    person_id: &str,
+    language: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(person_id))
+        .set((people::preferred_language.eq(language), people::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// The person's school with its authority, for the profile.
+#[derive(Debug, Clone, Queryable)]
+pub struct SchoolSummary {
+    pub id: String,
+    pub name_en: String,
+    pub name_cy: String,
+    pub local_authority_en: String,
+    pub local_authority_cy: String,
+}
+
+pub fn school_summary(conn: &mut DbConnection, school_id: &str) -> QueryResult<Option<SchoolSummary>> {
+    schools::table
+        .inner_join(local_authorities::table)
+        .filter(schools::id.eq(school_id))
+        .select((
+            schools::id,
+            schools::name_en,
+            schools::name_cy,
+            local_authorities::name_en,
+            local_authorities::name_cy,
+        ))
+        .first(conn)
+        .optional()
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = password_resets)]
+pub struct NewPasswordReset<'a> {
+    pub id: &'a str,
+    pub person_id: &'a str,
+    pub token_hash: &'a str,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert_password_reset(conn: &mut DbConnection, reset: &NewPasswordReset<'_>) -> QueryResult<()> {
+    diesel::insert_into(password_resets::table).values(reset).execute(conn).map(|_| ())
+}
+
+/// Marks the reset token used, if it is unused and unexpired, and says whose it was. The
+/// conditional update makes the token single-use even when two requests race with it.
+pub fn consume_password_reset(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    let claimed = diesel::update(
+        password_resets::table
+            .filter(password_resets::token_hash.eq(token_hash))
+            .filter(password_resets::used_at.is_null())
+            .filter(password_resets::expires_at.gt(now)),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Ok(None);
+    }
+    password_resets::table
+        .filter(password_resets::token_hash.eq(token_hash))
+        .select(password_resets::person_id)
+        .first(conn)
+        .optional()
+}

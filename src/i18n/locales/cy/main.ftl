@@ -1,0 +1,112 @@
+# Negeseuon Cymraeg. Rhaid i bob allwedd yma fod yn en/main.ftl hefyd (mae prawf uned yn gwirio).
+
+## Cynllun
+skip-to-content = Neidio i'r prif gynnwys
+nav-label = Prif ddewislen
+nav-home = Hafan
+nav-profile = Fy mhroffil
+nav-login = Mewngofnodi
+nav-register = Creu cyfrif
+nav-logout = Allgofnodi ({ $name })
+language-switch = English
+footer-text = Llwybr – datblygu arweinyddiaeth a dysgu proffesiynol i ysgolion Cymru.
+greeting = Helo, { $name }.
+
+## Hafan
+home-title = Tyfu fel arweinydd, gam wrth gam
+home-lead = Mae Llwybr yn helpu athrawon ac arweinwyr ysgol i ddod o hyd i'r dysgu proffesiynol sy'n addas i'w man ar y continwwm arweinyddiaeth, gwneud cais, a dilyn eu cynnydd.
+home-see-profile = Gweld eich proffil a'ch llwybr.
+home-have-account = Oes gennych gyfrif yn barod? Mewngofnodwch
+continuum-title = Y continwwm arweinyddiaeth
+continuum-intro = Deuddeg cam, o hyfforddiant cychwynnol athrawon i bennaeth gweithredol. Mae rhaglenni wedi'u hanelu at un neu fwy ohonynt.
+
+## Rolau
+role-participant = Cyfranogwr
+role-headteacher = Pennaeth
+role-programme-lead = Arweinydd rhaglen
+role-la-officer = Swyddog awdurdod lleol
+role-consortium-admin = Gweinyddwr y consortiwm
+
+## Ffurflenni
+form-error-summary = Mae problem
+field-name = Enw llawn
+field-email = Cyfeiriad e-bost
+field-password = Cyfrinair
+field-new-password = Cyfrinair newydd
+field-preferred-language = Iaith y tudalennau a'r negeseuon e-bost
+password-hint = O leiaf 10 nod. Mae ychydig o eiriau digyswllt yn gwneud cyfrinair cryf.
+
+## Cofrestru a mewngofnodi
+register-title = Creu cyfrif
+register-submit = Creu cyfrif
+login-title = Mewngofnodi
+login-submit = Mewngofnodi
+login-forgot = Wedi anghofio eich cyfrinair?
+login-no-account = Dim cyfrif eto? Crëwch un
+forgot-title = Ailosod eich cyfrinair
+forgot-intro = Rhowch gyfeiriad e-bost eich cyfrif a byddwn yn anfon dolen atoch i ddewis cyfrinair newydd.
+forgot-submit = Anfon y ddolen
+forgot-sent = Os oes cyfrif gan y cyfeiriad hwnnw, rydym wedi anfon dolen iddo i ailosod y cyfrinair. Edrychwch yn eich mewnflwch.
+reset-title = Dewis cyfrinair newydd
+reset-submit = Cadw'r cyfrinair newydd
+reset-ask-again = Gofyn am ddolen newydd
+reset-done = Mae eich cyfrinair wedi newid. Mewngofnodwch gyda'r un newydd.
+
+## Proffil
+profile-title = Fy mhroffil
+profile-school = Ysgol
+profile-roles = Rolau
+profile-not-set = Heb ei osod eto
+profile-pathway = Fy llwybr
+profile-current-stage = Rydych chi ar y cam: { $stage }.
+profile-no-stage = Nid ydych wedi dewis eich cam ar y continwwm eto.
+profile-you-are-here = Rydych chi yma
+
+## Gwallau meysydd
+error-email-missing = Rhowch eich cyfeiriad e-bost.
+error-email-invalid = Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@ysgol.cymru.
+error-password-too-short = Rhaid i'r cyfrinair fod yn o leiaf 10 nod o hyd.
+error-password-too-long = Rhaid i'r cyfrinair fod yn 128 nod neu lai.
+error-password-too-common = Mae'r cyfrinair hwnnw'n rhy hawdd i'w ddyfalu. Dewiswch un hirach a llai cyffredin.
+error-password-like-email = Ni ddylai'r cyfrinair gynnwys eich cyfeiriad e-bost.
+error-name-missing = Rhowch eich enw.
+error-name-too-long = Rhaid i'r enw fod yn 200 nod neu lai.
+error-name-invalid = Mae'r enw'n cynnwys nodau na ellir eu defnyddio.
+error-language-invalid = Dewiswch Gymraeg (cy) neu Saesneg (en).
+error-reset-token-invalid = Mae'r ddolen ailosod hon wedi'i defnyddio'n barod neu wedi dod i ben. Gofynnwch am un newydd.
+
+## Problemau (gwallau'r API a'r dudalen wall)
+problem-validation-title = Nid yw rhywfaint o'r wybodaeth yn gywir
+problem-validation-detail = Gwiriwch y meysydd a restrir a rhowch gynnig arall arni.
+problem-bad-request-title = Nid oedd modd deall y cais
+problem-invalid-json = Rhaid i gorff y cais fod yn JSON dilys.
+problem-invalid-form = Nid oedd modd darllen y ffurflen. Rhowch gynnig arall arni.
+problem-invalid-query = Mae paramedr yn y cyfeiriad nad oedd modd ei ddarllen.
+problem-unauthenticated-title = Mae angen i chi fewngofnodi
+problem-unauthenticated-detail = Mewngofnodwch i weld hyn. Os oeddech wedi mewngofnodi, efallai fod eich sesiwn wedi dod i ben.
+problem-invalid-credentials-detail = Mae'r cyfeiriad e-bost neu'r cyfrinair yn anghywir.
+problem-forbidden-title = Ni allwch wneud hynny
+problem-forbidden-detail = Nid oes gan eich cyfrif ganiatâd i wneud hyn.
+problem-not-found-title = Heb ddod o hyd i'r dudalen
+problem-not-found-detail = Ni allem ddod o hyd i'r hyn y gofynnoch amdano. Gwiriwch y cyfeiriad.
+problem-conflict-title = Mae hynny'n gwrthdaro â'r hyn sydd yma'n barod
+problem-email-taken = Mae cyfrif gyda'r cyfeiriad e-bost hwn yn bodoli'n barod. Mewngofnodwch, neu ailosodwch y cyfrinair.
+problem-unavailable-title = Mae Llwybr yn brysur
+problem-unavailable-detail = Mae'r gwasanaeth yn brysur neu nid oes modd cyrraedd y gronfa ddata. Rhowch gynnig arall arni ymhen munud.
+problem-internal-title = Aeth rhywbeth o'i le
+problem-internal-detail = Aeth rhywbeth o'i le ar ein hochr ni. Mae wedi'i gofnodi; rhowch gynnig arall arni nes ymlaen.
+error-status = Statws
+error-reference = Cyfeirnod
+error-go-home = Mynd i'r hafan
+
+## Negeseuon e-bost
+email-greeting = Annwyl { $name },
+email-signoff = Llwybr – dysgu proffesiynol i arweinwyr ysgol yng Nghymru
+email-welcome-subject = Croeso i Llwybr
+email-welcome-body = Mae eich cyfrif Llwybr yn barod. Gallwch nawr osod eich ysgol a'ch cam, gweld y rhaglenni sydd i chi, a gwneud cais.
+email-welcome-action = Mewngofnodi i Llwybr
+email-reset-subject = Ailosod eich cyfrinair Llwybr
+email-reset-body = Gofynnodd rhywun am ailosod cyfrinair eich cyfrif Llwybr. Defnyddiwch y ddolen isod i ddewis un newydd.
+email-reset-expiry = Mae'r ddolen yn gweithio unwaith, o fewn { $minutes } munud.
+email-reset-ignore = Os na wnaethoch chi ofyn am hyn, anwybyddwch y neges hon: bydd eich cyfrinair yn aros fel y mae.
+email-reset-action = Dewis cyfrinair newydd

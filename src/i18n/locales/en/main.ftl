@@ -1,0 +1,112 @@
+# English messages. Every key here must also exist in cy/main.ftl (a unit test checks).
+
+## Layout
+skip-to-content = Skip to main content
+nav-label = Main menu
+nav-home = Home
+nav-profile = My profile
+nav-login = Log in
+nav-register = Create an account
+nav-logout = Log out ({ $name })
+language-switch = Cymraeg
+footer-text = Llwybr – leadership development and professional learning for schools in Wales.
+greeting = Hello, { $name }.
+
+## Home
+home-title = Grow as a leader, stage by stage
+home-lead = Llwybr helps teachers and school leaders find the right professional learning for where they are on the leadership continuum, apply, and follow their progress.
+home-see-profile = See your profile and pathway.
+home-have-account = Already have an account? Log in
+continuum-title = The leadership continuum
+continuum-intro = Twelve stages, from initial teacher training to executive headship. Programmes are aimed at one or more of them.
+
+## Roles
+role-participant = Participant
+role-headteacher = Headteacher
+role-programme-lead = Programme lead
+role-la-officer = Local authority officer
+role-consortium-admin = Consortium administrator
+
+## Forms
+form-error-summary = There is a problem
+field-name = Full name
+field-email = Email address
+field-password = Password
+field-new-password = New password
+field-preferred-language = Language for pages and emails
+password-hint = At least 10 characters. A few unrelated words make a strong password.
+
+## Registration and sign-in
+register-title = Create an account
+register-submit = Create account
+login-title = Log in
+login-submit = Log in
+login-forgot = Forgotten your password?
+login-no-account = No account yet? Create one
+forgot-title = Reset your password
+forgot-intro = Enter the email address of your account and we will send you a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If that address has an account, we have sent it a link to reset the password. Check your inbox.
+reset-title = Choose a new password
+reset-submit = Save the new password
+reset-ask-again = Ask for a new link
+reset-done = Your password has been changed. Log in with the new one.
+
+## Profile
+profile-title = My profile
+profile-school = School
+profile-roles = Roles
+profile-not-set = Not set yet
+profile-pathway = My pathway
+profile-current-stage = You are at the stage: { $stage }.
+profile-no-stage = You have not chosen your stage on the continuum yet.
+profile-you-are-here = You are here
+
+## Field errors
+error-email-missing = Enter your email address.
+error-email-invalid = Enter an email address in the right format, like name@school.cymru.
+error-password-too-short = The password must be at least 10 characters long.
+error-password-too-long = The password must be 128 characters or fewer.
+error-password-too-common = That password is too easy to guess. Choose a longer, less common one.
+error-password-like-email = The password must not contain your email address.
+error-name-missing = Enter your name.
+error-name-too-long = The name must be 200 characters or fewer.
+error-name-invalid = The name contains characters that cannot be used.
+error-language-invalid = Choose English (en) or Welsh (cy).
+error-reset-token-invalid = This reset link has already been used or has expired. Ask for a new one.
+
+## Problems (API errors and the error page)
+problem-validation-title = Some of the information is not right
+problem-validation-detail = Check the fields listed and try again.
+problem-bad-request-title = The request could not be understood
+problem-invalid-json = The request body must be valid JSON.
+problem-invalid-form = The form could not be read. Try again.
+problem-invalid-query = The address has a parameter that could not be read.
+problem-unauthenticated-title = You need to log in
+problem-unauthenticated-detail = Log in to see this. If you were logged in, your session may have expired.
+problem-invalid-credentials-detail = The email address or the password is wrong.
+problem-forbidden-title = You cannot do that
+problem-forbidden-detail = Your account does not have permission for this.
+problem-not-found-title = Page not found
+problem-not-found-detail = We could not find what you asked for. Check the address.
+problem-conflict-title = That clashes with what is already here
+problem-email-taken = An account with this email address already exists. Log in, or reset the password.
+problem-unavailable-title = Llwybr is busy
+problem-unavailable-detail = The service is busy or the database cannot be reached. Try again in a minute.
+problem-internal-title = Something went wrong
+problem-internal-detail = Something went wrong on our side. It has been logged; try again later.
+error-status = Status
+error-reference = Reference
+error-go-home = Go to the home page
+
+## Emails
+email-greeting = Dear { $name },
+email-signoff = Llwybr – professional learning for school leaders in Wales
+email-welcome-subject = Welcome to Llwybr
+email-welcome-body = Your Llwybr account is ready. You can now set your school and stage, see the programmes for you, and apply.
+email-welcome-action = Log in to Llwybr
+email-reset-subject = Reset your Llwybr password
+email-reset-body = Someone asked to reset the password of your Llwybr account. Use the link below to choose a new one.
+email-reset-expiry = The link works once, within { $minutes } minutes.
+email-reset-ignore = If you did not ask for this, ignore this email: your password stays as it is.
+email-reset-action = Choose a new password

@@ -1,0 +1,149 @@
+//! English and Welsh messages (Fluent files under `src/i18n/locales/`), and the language of a
+//! request.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::future::{Ready, ready};
+use std::sync::LazyLock;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, static_loader};
+
+use crate::domain::language::Language;
+
+/// The cookie that remembers the language a person chose with the switch.
+pub const LANGUAGE_COOKIE: &str = "llwybr_lang";
+
+// The loader below embeds the files at compile time but does not tell cargo about them; these
+// includes do, so that editing a message rebuilds the crate.
+const _: &str = include_str!("locales/en/main.ftl");
+const _: &str = include_str!("locales/cy/main.ftl");
+
+static_loader! {
+    static LOCALES = {
+        locales: "./src/i18n/locales",
+        fallback_language: "en",
+        // Unicode isolation marks around placeables would end up inside emails and plain text.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static LANGUAGE_IDS: LazyLock<[LanguageIdentifier; 2]> = LazyLock::new(|| {
+    let parse = |code: &str| code.parse::<LanguageIdentifier>().unwrap_or_default();
+    [parse("en"), parse("cy")]
+});
+
+fn language_id(language: Language) -> &'static LanguageIdentifier {
+    match language {
+        Language::En => &LANGUAGE_IDS[0],
+        Language::Cy => &LANGUAGE_IDS[1],
+    }
+}
+
+/// The message `key` in `language`.
+pub fn t(language: Language, key: &str) -> String {
+    LOCALES.lookup(language_id(language), key)
+}
+
+/// The message `key` in `language`, with its `{ $placeholders }` filled in.
+pub fn t_with(language: Language, key: &str, args: &[(&'static str, String)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.as_str())))
+        .collect();
+    LOCALES.lookup_with_args(language_id(language), key, &args)
+}
+
+/// Message lookup bound to one language, handed to templates as `i18n`.
+#[derive(Debug, Clone, Copy)]
+pub struct Translator {
+    pub language: Language,
+}
+
+impl Translator {
+    pub fn new(language: Language) -> Self {
+        Self { language }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        t(self.language, key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        t_with(self.language, key, &[(name, value.to_owned())])
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.language.code()
+    }
+
+    pub fn pick<'a>(&self, en: &'a str, cy: &'a str) -> &'a str {
+        self.language.pick(en, cy)
+    }
+}
+
+/// The language a request should be answered in: `?lang=`, then the remembered choice (cookie),
+/// then the browser's Accept-Language, then English.
+pub fn request_language(req: &HttpRequest) -> Language {
+    let from_query = req.query_string().split('&').find_map(|pair| {
+        pair.strip_prefix("lang=").and_then(Language::parse)
+    });
+    from_query
+        .or_else(|| req.cookie(LANGUAGE_COOKIE).and_then(|c| Language::parse(c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Language::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+/// Extractor for the language of the request.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLanguage(pub Language);
+
+impl FromRequest for RequestLanguage {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(RequestLanguage(request_language(req))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(source: &str) -> BTreeSet<String> {
+        source
+            .lines()
+            .filter(|line| line.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once(" =").map(|(key, _)| key.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn english_and_welsh_have_the_same_messages() {
+        let en = keys(include_str!("locales/en/main.ftl"));
+        let cy = keys(include_str!("locales/cy/main.ftl"));
+        assert!(en.len() > 20, "the English catalogue looks empty");
+        let only_en: Vec<_> = en.difference(&cy).collect();
+        let only_cy: Vec<_> = cy.difference(&en).collect();
+        assert!(only_en.is_empty(), "missing in Welsh: {only_en:?}");
+        assert!(only_cy.is_empty(), "missing in English: {only_cy:?}");
+    }
+
+    #[test]
+    fn messages_differ_by_language_and_fill_placeholders() {
+        assert_eq!(t(Language::En, "nav-home"), "Home");
+        assert_eq!(t(Language::Cy, "nav-home"), "Hafan");
+        let greeting = t_with(Language::Cy, "greeting", &[("name", "Siân".to_owned())]);
+        assert!(greeting.contains("Siân"), "{greeting}");
+        assert!(!greeting.contains('\u{2068}'), "no isolation marks in {greeting:?}");
+    }
+}

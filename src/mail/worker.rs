@@ -1,0 +1,98 @@
+//! Drains the outbox: claims due emails (see `db::outbox::claim_due`), sends them, and records
+//! the outcome, retrying failures with exponential backoff.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+
+use super::Mailer;
+use crate::config::MailSettings;
+use crate::db::{DbPool, outbox};
+
+const BATCH: i64 = 20;
+const LEASE_SECONDS: i64 = 300;
+
+/// Seconds to wait before the next attempt after `attempts` failures: 30 s doubling, capped at
+/// six hours.
+pub fn backoff_seconds(attempts: i32) -> i64 {
+    let exponent = attempts.clamp(0, 12) as u32;
+    (30_i64 * 2_i64.pow(exponent)).min(6 * 3600)
+}
+
+pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
+    let claim_token = uuid::Uuid::new_v4().to_string();
+    let mut interval = tokio::time::interval(StdDuration::from_millis(settings.poll_interval_ms.max(10)));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(error) = drain_once(&pool, &mailer, &settings, &claim_token).await {
+            tracing::warn!(error = format!("{error:#}"), "outbox pass failed");
+        }
+    }
+}
+
+/// One pass over the due emails; returns how many were sent.
+pub async fn drain_once(
+    pool: &DbPool,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    claim_token: &str,
+) -> anyhow::Result<usize> {
+    let claimed = {
+        let pool = pool.clone();
+        let token = claim_token.to_owned();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            Ok(outbox::claim_due(&mut conn, &token, Utc::now().naive_utc(), Duration::seconds(LEASE_SECONDS), BATCH)?)
+        })
+        .await??
+    };
+    let mut sent = 0;
+    for email in claimed {
+        let outcome = mailer.send(&settings.from, &email).await;
+        let pool = pool.clone();
+        let token = claim_token.to_owned();
+        let max_attempts = settings.max_attempts;
+        let succeeded = outcome.is_ok();
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = pool.get()?;
+            let now = Utc::now().naive_utc();
+            match outcome {
+                Ok(()) => {
+                    outbox::mark_sent(&mut conn, &email.id, &token, now)?;
+                }
+                Err(error) => {
+                    let attempts = email.attempts + 1;
+                    // After the last attempt the email stays in the table, parked far ahead, with
+                    // its error, for an admin to see.
+                    let retry_at = if attempts >= max_attempts {
+                        now + Duration::days(365 * 100)
+                    } else {
+                        now + Duration::seconds(backoff_seconds(attempts))
+                    };
+                    tracing::warn!(email_id = %email.id, template = %email.template, attempts, error = format!("{error:#}"), "email not sent");
+                    outbox::mark_failed(&mut conn, &email.id, &token, &format!("{error:#}"), retry_at)?;
+                }
+            }
+            Ok(())
+        })
+        .await??;
+        if succeeded {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_seconds(0), 30);
+        assert_eq!(backoff_seconds(1), 60);
+        assert_eq!(backoff_seconds(3), 240);
+        assert_eq!(backoff_seconds(50), 6 * 3600);
+    }
+}

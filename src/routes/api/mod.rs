@@ -1,0 +1,19 @@
+//! The JSON API, `/api/v1`. Errors are `application/problem+json` in the request's language.
+
+pub mod auth;
+pub mod me;
+pub mod openapi;
+pub mod stages;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(auth::register)
+        .service(auth::login)
+        .service(auth::logout)
+        .service(auth::request_password_reset)
+        .service(auth::reset_password)
+        .service(me::me)
+        .service(stages::list)
+        .service(openapi::document);
+}

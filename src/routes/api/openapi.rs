@@ -1,0 +1,49 @@
+use actix_web::{HttpResponse, get};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes::{api, health};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Llwybr API", description = "Leadership development and CPD enrolment. Errors are application/problem+json in the language asked for (Accept-Language or ?lang=en|cy)."),
+    paths(
+        health::healthz,
+        health::readyz,
+        api::auth::register,
+        api::auth::login,
+        api::auth::logout,
+        api::auth::request_password_reset,
+        api::auth::reset_password,
+        api::me::me,
+        api::stages::list,
+        document,
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Registration, sign-in and the current person"),
+        (name = "continuum", description = "The leadership continuum"),
+        (name = "operations", description = "Health and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// This document: OpenAPI 3 for every API route.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "The OpenAPI document")))]
+#[get("/openapi.json")]
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

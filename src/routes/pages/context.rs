@@ -1,0 +1,117 @@
+//! What every page template receives: the translator, the signed-in person if any, the path,
+//! and the link that switches language; plus the state of a submitted form.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::auth::CurrentUser;
+use crate::domain::FieldError;
+use crate::domain::language::Language;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Translator, request_language, t};
+
+pub struct UserSummary {
+    pub name: String,
+}
+
+pub struct PageContext {
+    pub i18n: Translator,
+    pub user: Option<UserSummary>,
+    pub path: String,
+    pub switch_url: String,
+}
+
+impl PageContext {
+    pub fn new(req: &HttpRequest, language: Language, user: Option<&CurrentUser>) -> Self {
+        let here = match req.query_string() {
+            "" => req.path().to_owned(),
+            query => format!("{}?{}", req.path(), strip_lang(query)),
+        };
+        let next = serde_urlencoded::to_string([("next", here.trim_end_matches('?'))]).unwrap_or_default();
+        Self {
+            i18n: Translator::new(language),
+            user: user.map(|u| UserSummary { name: u.person.name.clone() }),
+            path: req.path().to_owned(),
+            switch_url: format!("/language/{}?{next}", language.other().code()),
+        }
+    }
+}
+
+fn strip_lang(query: &str) -> String {
+    query.split('&').filter(|pair| !pair.starts_with("lang=")).collect::<Vec<_>>().join("&")
+}
+
+/// The page context together with the signed-in person, when there is one.
+pub struct Page {
+    pub context: PageContext,
+    pub user: Option<CurrentUser>,
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let user = CurrentUser::from_request(&req, payload);
+        Box::pin(async move {
+            let user = match user.await {
+                Ok(user) => Some(user),
+                Err(AppError::Unauthenticated) => None,
+                Err(other) => return Err(other),
+            };
+            let language = request_language(&req);
+            Ok(Page { context: PageContext::new(&req, language, user.as_ref()), user })
+        })
+    }
+}
+
+pub struct FormMessage {
+    pub field: String,
+    pub message: String,
+}
+
+/// The values a person typed (never passwords) and what was wrong with them.
+#[derive(Default)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    pub errors: Vec<FormMessage>,
+}
+
+impl FormState {
+    pub fn with_value(mut self, field: &str, value: &str) -> Self {
+        self.values.insert(field.to_owned(), value.to_owned());
+        self
+    }
+
+    pub fn with_errors(mut self, language: Language, errors: &[FieldError]) -> Self {
+        self.errors.extend(errors.iter().map(|e| FormMessage {
+            field: e.field.to_owned(),
+            message: t(language, e.message_key),
+        }));
+        self
+    }
+
+    pub fn value(&self, field: &str) -> &str {
+        self.values.get(field).map(String::as_str).unwrap_or_default()
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    pub fn has_error(&self, field: &str) -> bool {
+        self.error(field).is_some()
+    }
+}
+
+pub fn render(status: StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
+    let body = template.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template failed: {e}")))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+}

@@ -1,0 +1,98 @@
+//! Builds the application from settings: pool, migrations, HTTP server, outbox worker.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error::AppError;
+use crate::mail::{Mailer, worker};
+use crate::routes;
+use crate::routes::pages::error_page::render_errors;
+use crate::state::AppState;
+use crate::telemetry::log_requests;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+    mailer: Mailer,
+    settings: Settings,
+}
+
+/// Connects and brings the schema up to date.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let pool = db::connect(
+        &settings.database.url,
+        settings.database.pool_size,
+        Duration::from_secs(settings.database.connect_timeout_secs),
+    )?;
+    let migrating = pool.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut conn = migrating.get().context("could not get a database connection")?;
+        db::run_migrations(&mut conn)?;
+        Ok(())
+    })
+    .await??;
+    Ok(pool)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = prepare_database(&settings).await?;
+        let mailer = Mailer::from_settings(&settings.mail)?;
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .with_context(|| format!("could not listen on {}:{}", settings.server.host, settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            settings: settings.clone(),
+            tokens: TokenKeys::new(&settings.auth),
+        });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::JsonConfig::default().error_handler(|_, _| AppError::BadRequest("problem-invalid-json").into()))
+                .app_data(web::FormConfig::default().error_handler(|_, _| AppError::BadRequest("problem-invalid-form").into()))
+                .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest("problem-invalid-query").into()))
+                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .configure(routes::configure)
+                .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+                .wrap(from_fn(render_errors))
+                .wrap(Compress::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("X-Frame-Options", "DENY"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")),
+                )
+                .wrap(from_fn(log_requests))
+        })
+        .listen(listener)?
+        .shutdown_timeout(settings.server.shutdown_timeout_secs);
+        if settings.server.workers > 0 {
+            server = server.workers(settings.server.workers);
+        }
+        Ok(Self { port, server: server.run(), pool, mailer, settings })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT (actix drains in-flight requests for up to
+    /// `server.shutdown_timeout_secs`), with the outbox worker running beside the server.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let outbox = tokio::spawn(worker::run(self.pool.clone(), self.mailer.clone(), self.settings.mail.clone()));
+        let result = self.server.await;
+        outbox.abort();
+        result
+    }
+}
