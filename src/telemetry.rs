@@ -1,6 +1,7 @@
 //! Logging: `tracing` with `RUST_LOG` for the level, one line per request (method, path,
 //! status, latency, request id), and the request id echoed in `x-request-id`.
 
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -21,7 +22,8 @@ pub struct RequestId(pub String);
 
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let colour = std::io::stdout().is_terminal();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(colour);
     // A second call (several apps in one test binary) finds a subscriber already set: fine.
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),

@@ -1,0 +1,238 @@
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use llwybr::config::{Environment, Settings};
+use llwybr::db::DbPool;
+use llwybr::startup::Application;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "Afon Taf 1987 glas";
+
+/// A database of its own for one test.
+pub enum TestDatabase {
+    Sqlite { url: String, _dir: TempDir },
+    Postgres { url: String, admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.trim().is_empty() => {
+                let name = format!("llwybr_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL {admin_url} does not answer: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .expect("create the test database");
+                let url = replace_database_name(&admin_url, &name);
+                TestDatabase::Postgres { url, admin_url, name }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temporary folder");
+                let url = format!("sqlite://{}", dir.path().join("llwybr.sqlite3").display());
+                TestDatabase::Sqlite { url, _dir: dir }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDatabase::Sqlite { url, .. } | TestDatabase::Postgres { url, .. } => url,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDatabase::Postgres { .. })
+    }
+
+    /// Takes the database away under the running server (PostgreSQL only).
+    pub fn drop_now(&self) {
+        if let TestDatabase::Postgres { admin_url, name, .. } = self {
+            drop_database(admin_url, name);
+        }
+    }
+}
+
+fn drop_database(admin_url: &str, name: &str) {
+    if let Ok(mut admin) = PgConnection::establish(admin_url) {
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name, .. } = self {
+            drop_database(admin_url, name);
+        }
+    }
+}
+
+pub fn replace_database_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let prefix = match base.rfind('/') {
+        Some(slash) if slash > "postgres://".len() => &base[..slash],
+        _ => base,
+    };
+    match query {
+        Some(query) => format!("{prefix}/{name}?{query}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: DbPool,
+    pub mail_dir: TempDir,
+    pub database: TestDatabase,
+    pub settings: Settings,
+}
+
+pub fn test_settings(database_url: &str, mail_dir: &Path) -> Settings {
+    let config_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
+    let mut settings = Settings::load_from(&config_dir, Environment::Test).expect("test settings");
+    settings.database.url = database_url.to_owned();
+    settings.server.port = 0;
+    // Links in emails start with this; tests check they do.
+    settings.server.public_url = "http://llwybr.test".to_owned();
+    settings.mail.file_dir = mail_dir.to_path_buf();
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database = TestDatabase::create();
+    let mail_dir = tempfile::tempdir().expect("mail folder");
+    let settings = test_settings(database.url(), mail_dir.path());
+    let application = Application::build(settings.clone()).await.expect("the application builds");
+    let port = application.port();
+    let pool = llwybr::db::connect(database.url(), 2, Duration::from_secs(5)).expect("test pool");
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: client(),
+        pool,
+        mail_dir,
+        database,
+        settings,
+    }
+}
+
+/// A client that keeps cookies, as a browser does, and does not follow redirects, so that
+/// tests see them.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+pub struct SentEmail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn register(&self, email: &str, name: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/register",
+            &json!({ "email": email, "password": PASSWORD, "name": name, "preferred_language": "en" }),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json("/api/v1/auth/login", &json!({ "email": email, "password": password })).await
+    }
+
+    /// Registers a person and returns an access token for them.
+    pub async fn token_for(&self, email: &str) -> String {
+        let registered = self.register(email, "Ceri Jones").await;
+        assert_eq!(registered.status(), 201, "{}", registered.text().await.unwrap_or_default());
+        let login: Value = self.login(email, PASSWORD).await.json().await.expect("login json");
+        login["access_token"].as_str().expect("a token").to_owned()
+    }
+
+    pub async fn me(&self, token: &str) -> reqwest::Response {
+        self.client.get(self.url("/api/v1/me")).bearer_auth(token).send().await.expect("request sent")
+    }
+
+    /// Every email the outbox worker has written so far.
+    pub fn sent_emails(&self) -> Vec<SentEmail> {
+        let Ok(entries) = std::fs::read_dir(self.mail_dir.path()) else {
+            return Vec::new();
+        };
+        let mut emails = Vec::new();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "eml") {
+                let bytes = std::fs::read(&path).expect("read email");
+                let message = mail_parser::MessageParser::default().parse(&bytes).expect("parse email");
+                emails.push(SentEmail {
+                    to: message
+                        .to()
+                        .and_then(|to| to.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    subject: message.subject().unwrap_or_default().to_owned(),
+                    text: message.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
+                    html: message.body_html(0).map(|b| b.into_owned()).unwrap_or_default(),
+                });
+            }
+        }
+        emails
+    }
+
+    /// Waits until an email to `to` whose subject contains `subject` has been sent.
+    pub async fn wait_for_email(&self, to: &str, subject: &str) -> SentEmail {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(email) = self.sent_emails().into_iter().find(|e| e.to == to && e.subject.contains(subject)) {
+                return email;
+            }
+            assert!(Instant::now() < deadline, "no email to {to} with subject containing {subject:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The problem document of an error response, after checking its content type.
+pub async fn problem(response: reqwest::Response) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    response.json().await.expect("problem json")
+}
+
+/// Finds the reset token in an emailed link.
+pub fn token_in_link(text: &str) -> String {
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+}
+
+#[test]
+fn database_names_are_replaced_in_urls() {
+    assert_eq!(replace_database_name("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
+    assert_eq!(replace_database_name("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+    assert_eq!(replace_database_name("postgres://u@h", "x"), "postgres://u@h/x");
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary: each test starts the real server on port 0 with a fresh
+//! database (a temporary SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set).
+
+mod auth;
+mod cli;
+mod config;
+mod health;
+mod helpers;
+mod migrations;
+mod openapi;
+mod pages;
+mod password_reset;
+mod stages;
