@@ -19,17 +19,29 @@ use crate::i18n::t;
 
 /// Creates a consortium admin, or makes an existing account one. The password is the first line
 /// of `input`, so that it never appears in the shell history or the process list.
-pub async fn create_admin(pool: &DbPool, email: &str, name: &str, mut input: impl BufRead) -> anyhow::Result<()> {
-    let explain = |e: crate::domain::FieldError| anyhow::anyhow!("{}: {}", e.field, t(Language::En, e.message_key));
+pub async fn create_admin(
+    pool: &DbPool,
+    email: &str,
+    name: &str,
+    mut input: impl BufRead,
+) -> anyhow::Result<()> {
+    let explain = |e: crate::domain::FieldError| {
+        anyhow::anyhow!("{}: {}", e.field, t(Language::En, e.message_key))
+    };
     let email = EmailAddress::parse("email", email).map_err(explain)?;
     let name = PersonName::parse("name", name).map_err(explain)?;
     let mut line = String::new();
-    input.read_line(&mut line).context("could not read the password from standard input")?;
+    input
+        .read_line(&mut line)
+        .context("could not read the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']);
     if password.is_empty() {
-        bail!("no password on standard input; try: echo 'a long password' | llwybr create-admin --email ... --name ...");
+        bail!(
+            "no password on standard input; try: echo 'a long password' | llwybr create-admin --email ... --name ..."
+        );
     }
-    let password = NewPassword::parse("password", password, Some(email.as_str())).map_err(explain)?;
+    let password =
+        NewPassword::parse("password", password, Some(email.as_str())).map_err(explain)?;
     let shown = email.as_str().to_owned();
     let hash = tokio::task::spawn_blocking(move || passwords::hash(password.expose())).await??;
     let created = db::run(pool, move |conn| {
@@ -70,7 +82,9 @@ pub async fn create_admin(pool: &DbPool, email: &str, name: &str, mut input: imp
     if created {
         println!("Created consortium admin {shown}");
     } else {
-        println!("{shown} already had an account: it now has the consortium_admin role (its password is unchanged)");
+        println!(
+            "{shown} already had an account: it now has the consortium_admin role (its password is unchanged)"
+        );
     }
     Ok(())
 }

@@ -89,7 +89,10 @@ impl std::fmt::Debug for AuthSettings {
             .field("token_issuer", &self.token_issuer)
             .field("token_audience", &self.token_audience)
             .field("token_ttl_minutes", &self.token_ttl_minutes)
-            .field("password_reset_ttl_minutes", &self.password_reset_ttl_minutes)
+            .field(
+                "password_reset_ttl_minutes",
+                &self.password_reset_ttl_minutes,
+            )
             .field("secure_cookies", &self.secure_cookies)
             .finish()
     }
@@ -168,7 +171,9 @@ impl Settings {
         let mut figment = Figment::new()
             .merge(Toml::string(BUILT_IN_DEFAULTS))
             .merge(Toml::file(dir.join("default.toml")))
-            .merge(Toml::file(dir.join(format!("{}.toml", environment.as_str()))))
+            .merge(Toml::file(
+                dir.join(format!("{}.toml", environment.as_str())),
+            ))
             .merge(Env::prefixed("LLWYBR__").split("__"));
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(("database.url", url));
@@ -198,11 +203,14 @@ impl Settings {
         }
         if self.auth.token_ttl_minutes <= 0 || self.auth.password_reset_ttl_minutes <= 0 {
             return Err(ConfigError::Invalid(
-                "auth.token_ttl_minutes and auth.password_reset_ttl_minutes must be positive".into(),
+                "auth.token_ttl_minutes and auth.password_reset_ttl_minutes must be positive"
+                    .into(),
             ));
         }
         if self.database.pool_size == 0 {
-            return Err(ConfigError::Invalid("database.pool_size must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "database.pool_size must be at least 1".into(),
+            ));
         }
         Ok(())
     }

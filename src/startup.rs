@@ -35,7 +35,9 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
     )?;
     let migrating = pool.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let mut conn = migrating.get().context("could not get a database connection")?;
+        let mut conn = migrating
+            .get()
+            .context("could not get a database connection")?;
         db::run_migrations(&mut conn)?;
         Ok(())
     })
@@ -48,7 +50,12 @@ impl Application {
         let pool = prepare_database(&settings).await?;
         let mailer = Mailer::from_settings(&settings.mail)?;
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
-            .with_context(|| format!("could not listen on {}:{}", settings.server.host, settings.server.port))?;
+            .with_context(|| {
+                format!(
+                    "could not listen on {}:{}",
+                    settings.server.host, settings.server.port
+                )
+            })?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -58,12 +65,25 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(web::JsonConfig::default().error_handler(|_, _| AppError::BadRequest("problem-invalid-json").into()))
-                .app_data(web::FormConfig::default().error_handler(|_, _| AppError::BadRequest("problem-invalid-form").into()))
-                .app_data(web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest("problem-invalid-query").into()))
-                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .app_data(
+                    web::JsonConfig::default()
+                        .error_handler(|_, _| AppError::BadRequest("problem-invalid-json").into()),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .error_handler(|_, _| AppError::BadRequest("problem-invalid-form").into()),
+                )
+                .app_data(
+                    web::QueryConfig::default()
+                        .error_handler(|_, _| AppError::BadRequest("problem-invalid-query").into()),
+                )
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
+                )
                 .configure(routes::configure)
-                .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(AppError::NotFound) }))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+                }))
                 .wrap(from_fn(render_errors))
                 .wrap(Compress::default())
                 .wrap(
@@ -71,7 +91,10 @@ impl Application {
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("X-Frame-Options", "DENY"))
                         .add(("Referrer-Policy", "same-origin"))
-                        .add(("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")),
+                        .add((
+                            "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'",
+                        )),
                 )
                 .wrap(from_fn(log_requests))
         })
@@ -80,7 +103,13 @@ impl Application {
         if settings.server.workers > 0 {
             server = server.workers(settings.server.workers);
         }
-        Ok(Self { port, server: server.run(), pool, mailer, settings })
+        Ok(Self {
+            port,
+            server: server.run(),
+            pool,
+            mailer,
+            settings,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -90,7 +119,11 @@ impl Application {
     /// Serves until SIGTERM or SIGINT (actix drains in-flight requests for up to
     /// `server.shutdown_timeout_secs`), with the outbox worker running beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let outbox = tokio::spawn(worker::run(self.pool.clone(), self.mailer.clone(), self.settings.mail.clone()));
+        let outbox = tokio::spawn(worker::run(
+            self.pool.clone(),
+            self.mailer.clone(),
+            self.settings.mail.clone(),
+        ));
         let result = self.server.await;
         outbox.abort();
         result

@@ -23,7 +23,10 @@ pub struct RequestId(pub String);
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let colour = std::io::stdout().is_terminal();
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(colour);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(colour);
     // A second call (several apps in one test binary) finds a subscriber already set: fine.
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
@@ -36,7 +39,9 @@ fn incoming_request_id(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(&REQUEST_ID_HEADER)?.to_str().ok()?;
     let plausible = !value.is_empty()
         && value.len() <= 64
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     plausible.then(|| value.to_owned())
 }
 

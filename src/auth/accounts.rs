@@ -34,37 +34,63 @@ struct ValidRegistration {
     language: Language,
 }
 
-fn validate(input: &Registration, fallback_language: Language) -> Result<ValidRegistration, AppError> {
+fn validate(
+    input: &Registration,
+    fallback_language: Language,
+) -> Result<ValidRegistration, AppError> {
     let mut errors: Vec<FieldError> = Vec::new();
-    let email = EmailAddress::parse("email", &input.email).map_err(|e| errors.push(e)).ok();
-    let password = NewPassword::parse("password", &input.password, email.as_ref().map(EmailAddress::as_str))
+    let email = EmailAddress::parse("email", &input.email)
         .map_err(|e| errors.push(e))
         .ok();
-    let name = PersonName::parse("name", &input.name).map_err(|e| errors.push(e)).ok();
+    let password = NewPassword::parse(
+        "password",
+        &input.password,
+        email.as_ref().map(EmailAddress::as_str),
+    )
+    .map_err(|e| errors.push(e))
+    .ok();
+    let name = PersonName::parse("name", &input.name)
+        .map_err(|e| errors.push(e))
+        .ok();
     let language = match input.preferred_language.as_deref().map(str::trim) {
         None | Some("") => Some(fallback_language),
         Some(value) => {
             let parsed = Language::parse(value);
             if parsed.is_none() {
-                errors.push(FieldError::new("preferred_language", "error-language-invalid"));
+                errors.push(FieldError::new(
+                    "preferred_language",
+                    "error-language-invalid",
+                ));
             }
             parsed
         }
     };
     match (email, password, name, language) {
         (Some(email), Some(password), Some(name), Some(language)) if errors.is_empty() => {
-            Ok(ValidRegistration { email, password, name, language })
+            Ok(ValidRegistration {
+                email,
+                password,
+                name,
+                language,
+            })
         }
         _ => Err(AppError::Validation(errors)),
     }
 }
 
 fn is_unique_violation(error: &DieselError) -> bool {
-    matches!(error, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        error,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }
 
 /// Creates a participant account and queues a welcome email, in one transaction.
-pub async fn register(state: &AppState, input: Registration, request_language: Language) -> AppResult<Person> {
+pub async fn register(
+    state: &AppState,
+    input: Registration,
+    request_language: Language,
+) -> AppResult<Person> {
     let valid = validate(&input, request_language)?;
     let password = valid.password;
     let hash = actix_web::web::block(move || passwords::hash(password.expose())).await??;
@@ -74,7 +100,7 @@ pub async fn register(state: &AppState, input: Registration, request_language: L
         let id = uuid::Uuid::new_v4().to_string();
         let email = valid.email.into_inner();
         let name = valid.name.into_inner();
-        let result = conn.transaction::<_, AppError, _>(|conn| {
+        conn.transaction::<_, AppError, _>(|conn| {
             people::insert_person(
                 conn,
                 &NewPerson {
@@ -93,10 +119,18 @@ pub async fn register(state: &AppState, input: Registration, request_language: L
                 },
             )
             .map_err(|e| {
-                if is_unique_violation(&e) { AppError::Conflict("problem-email-taken") } else { e.into() }
+                if is_unique_violation(&e) {
+                    AppError::Conflict("problem-email-taken")
+                } else {
+                    e.into()
+                }
             })?;
             grant(conn, &id, Role::Participant, None, None, now)?;
-            let recipient = Recipient { email: &email, name: &name, language: valid.language };
+            let recipient = Recipient {
+                email: &email,
+                name: &name,
+                language: valid.language,
+            };
             outbox::enqueue(conn, &compose::welcome(&recipient, &login_url, now)?)?;
             audit::record(
                 conn,
@@ -107,13 +141,14 @@ pub async fn register(state: &AppState, input: Registration, request_language: L
                     object_type: "person",
                     object_id: &id,
                     before_state: None,
-                    after_state: Some(serde_json::json!({ "email": email, "name": name }).to_string()),
+                    after_state: Some(
+                        serde_json::json!({ "email": email, "name": name }).to_string(),
+                    ),
                     occurred_at: now,
                 },
             )?;
             people::find_by_id(conn, &id)?.ok_or(AppError::NotFound)
-        });
-        result
+        })
     })
     .await
 }
@@ -152,7 +187,9 @@ pub fn grant(
             object_type: "person",
             object_id: person_id,
             before_state: None,
-            after_state: Some(serde_json::json!({ "role": role.as_str(), "school_id": school_id }).to_string()),
+            after_state: Some(
+                serde_json::json!({ "role": role.as_str(), "school_id": school_id }).to_string(),
+            ),
             occurred_at: now,
         },
     )?;
@@ -163,7 +200,10 @@ pub fn grant(
 /// deactivated account all give the same answer, after the same work.
 pub async fn authenticate(state: &AppState, email: &str, password: &str) -> AppResult<Person> {
     let email = email.trim().to_lowercase();
-    let person = db::run(&state.pool, move |conn| Ok(people::find_by_email(conn, &email)?)).await?;
+    let person = db::run(&state.pool, move |conn| {
+        Ok(people::find_by_email(conn, &email)?)
+    })
+    .await?;
     let stored = person
         .as_ref()
         .and_then(|p| p.password_hash.clone())
@@ -191,7 +231,10 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
     let token = hex::encode(raw);
     let hashed = token_hash(&token);
     let ttl = state.settings.auth.password_reset_ttl_minutes;
-    let reset_url = format!("{}/password/reset?token={token}", state.settings.public_url());
+    let reset_url = format!(
+        "{}/password/reset?token={token}",
+        state.settings.public_url()
+    );
     db::run(&state.pool, move |conn| {
         let Some(person) = people::find_by_email(conn, email.as_str())? else {
             return Ok(());
@@ -216,7 +259,10 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
                 name: &person.name,
                 language: Language::parse(&person.preferred_language).unwrap_or_default(),
             };
-            outbox::enqueue(conn, &compose::password_reset(&recipient, &reset_url, ttl, now)?)?;
+            outbox::enqueue(
+                conn,
+                &compose::password_reset(&recipient, &reset_url, ttl, now)?,
+            )?;
             Ok(())
         })
     })
@@ -226,7 +272,8 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
 /// Sets a new password with a reset token; the token is spent, and every token issued before
 /// stops working.
 pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -> AppResult<()> {
-    let password = NewPassword::parse("password", new_password, None).map_err(|e| AppError::Validation(vec![e]))?;
+    let password = NewPassword::parse("password", new_password, None)
+        .map_err(|e| AppError::Validation(vec![e]))?;
     let hash = actix_web::web::block(move || passwords::hash(password.expose())).await??;
     let hashed = token_hash(token.trim());
     db::run(&state.pool, move |conn| {
@@ -258,7 +305,12 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
 mod tests {
     use super::*;
 
-    fn registration(email: &str, password: &str, name: &str, language: Option<&str>) -> Registration {
+    fn registration(
+        email: &str,
+        password: &str,
+        name: &str,
+        language: Option<&str>,
+    ) -> Registration {
         Registration {
             email: email.into(),
             password: password.into(),
@@ -269,7 +321,10 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let Err(AppError::Validation(errors)) = validate(&registration("nope", "short", " ", Some("fr")), Language::En) else {
+        let Err(AppError::Validation(errors)) = validate(
+            &registration("nope", "short", " ", Some("fr")),
+            Language::En,
+        ) else {
             panic!("expected a validation error");
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
@@ -278,7 +333,10 @@ mod tests {
 
     #[test]
     fn the_request_language_is_the_default_preference() {
-        let valid = validate(&registration("ceri@ysgol.cymru", "Afon Taf 1987 glas", "Ceri", None), Language::Cy);
+        let valid = validate(
+            &registration("ceri@ysgol.cymru", "Afon Taf 1987 glas", "Ceri", None),
+            Language::Cy,
+        );
         assert_eq!(valid.map(|v| v.language).ok(), Some(Language::Cy));
     }
 

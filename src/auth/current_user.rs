@@ -52,7 +52,9 @@ impl CurrentUser {
 fn bearer_token(req: &HttpRequest) -> Option<String> {
     let header = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = header.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 fn presented_token(req: &HttpRequest) -> Option<String> {
@@ -67,13 +69,15 @@ impl FromRequest for CurrentUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = presented_token(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+            let state = state
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
             let claims = token
                 .and_then(|token| state.tokens.verify(&token))
                 .ok_or(AppError::Unauthenticated)?;
             let person_id = claims.sub;
             let (person, grants) = crate::db::run(&state.pool, move |conn| {
-                let person = people::find_by_id(conn, &person_id)?.ok_or(AppError::Unauthenticated)?;
+                let person =
+                    people::find_by_id(conn, &person_id)?.ok_or(AppError::Unauthenticated)?;
                 let grants = people::grants_of(conn, &person.id)?;
                 Ok((person, grants))
             })

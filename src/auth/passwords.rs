@@ -1,9 +1,9 @@
 //! argon2id password hashing. Hashing is deliberately slow, so callers run it in a blocking
 //! task (`web::block`), never on an async worker thread.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 
 pub fn hash(password: &str) -> anyhow::Result<String> {
     Argon2::default()
@@ -15,7 +15,11 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 /// True when `password` matches `stored`; a malformed stored hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

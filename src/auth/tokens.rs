@@ -63,7 +63,9 @@ impl TokenKeys {
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 30;
-        decode::<Claims>(token, &self.decoding, &validation).ok().map(|data| data.claims)
+        decode::<Claims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|data| data.claims)
     }
 }
 
@@ -86,7 +88,10 @@ mod tests {
     fn a_token_carries_its_subject() -> anyhow::Result<()> {
         let keys = keys("a secret long enough for the test suite", "llwybr", 10);
         let token = keys.issue("person-1", Utc::now())?;
-        assert_eq!(keys.verify(&token).map(|c| c.sub), Some("person-1".to_owned()));
+        assert_eq!(
+            keys.verify(&token).map(|c| c.sub),
+            Some("person-1".to_owned())
+        );
         Ok(())
     }
 
@@ -96,10 +101,16 @@ mod tests {
         let expired = ours.issue("p", Utc::now() - chrono::Duration::hours(1))?;
         assert!(ours.verify(&expired).is_none());
 
-        let forged = keys("another secret entirely, same length!!", "llwybr", 10).issue("p", Utc::now())?;
+        let forged =
+            keys("another secret entirely, same length!!", "llwybr", 10).issue("p", Utc::now())?;
         assert!(ours.verify(&forged).is_none());
 
-        let foreign = keys("a secret long enough for the test suite", "someone-else", 10).issue("p", Utc::now())?;
+        let foreign = keys(
+            "a secret long enough for the test suite",
+            "someone-else",
+            10,
+        )
+        .issue("p", Utc::now())?;
         assert!(ours.verify(&foreign).is_none());
 
         assert!(ours.verify("not.a.token").is_none());

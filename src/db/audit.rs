@@ -20,7 +20,10 @@ pub struct AuditEntry<'a> {
 }
 
 pub fn record(conn: &mut DbConnection, entry: &AuditEntry<'_>) -> QueryResult<()> {
-    diesel::insert_into(audit_log::table).values(entry).execute(conn).map(|_| ())
+    diesel::insert_into(audit_log::table)
+        .values(entry)
+        .execute(conn)
+        .map(|_| ())
 }
 
 #[derive(Debug, Queryable)]
@@ -32,7 +35,11 @@ pub struct AuditRow {
     pub occurred_at: NaiveDateTime,
 }
 
-pub fn for_object(conn: &mut DbConnection, object_type: &str, object_id: &str) -> QueryResult<Vec<AuditRow>> {
+pub fn for_object(
+    conn: &mut DbConnection,
+    object_type: &str,
+    object_id: &str,
+) -> QueryResult<Vec<AuditRow>> {
     audit_log::table
         .filter(audit_log::object_type.eq(object_type))
         .filter(audit_log::object_id.eq(object_id))

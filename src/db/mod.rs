@@ -111,7 +111,8 @@ impl ManageConnection for ConnectionManager {
                 let path = path.to_string_lossy();
                 let mut conn =
                     SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
-                conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -134,7 +135,10 @@ pub enum DatabaseError {
     #[error(transparent)]
     Url(#[from] DatabaseUrlError),
     #[error("could not create the folder for the SQLite file {path}: {source}")]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("could not connect to the database: {0}")]
     Pool(#[from] r2d2::PoolError),
     #[error("could not apply the database migrations: {0}")]
@@ -149,8 +153,10 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<DbPool, D
         && let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| DatabaseError::CreateDir { path: dir.to_path_buf(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| DatabaseError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
     let pool = Pool::builder()
         .max_size(pool_size)
@@ -203,47 +209,15 @@ pub fn describe_tables(
     };
     let mut tables = std::collections::BTreeMap::<String, Vec<String>>::new();
     for row in rows {
-        tables.entry(row.table_name).or_default().push(row.column_name);
+        tables
+            .entry(row.table_name)
+            .or_default()
+            .push(row.column_name);
     }
     for columns in tables.values_mut() {
         columns.sort();
     }
     Ok(tables)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_urls_keep_relative_and_absolute_paths() {
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://data/llwybr.sqlite3"),
-            Ok(DatabaseUrl::Sqlite(PathBuf::from("data/llwybr.sqlite3")))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:///var/lib/llwybr/llwybr.sqlite3"),
-            Ok(DatabaseUrl::Sqlite(PathBuf::from("/var/lib/llwybr/llwybr.sqlite3")))
-        );
-    }
-
-    #[test]
-    fn postgres_urls_are_recognised_by_either_scheme() {
-        for url in ["postgres://postgres@127.0.0.1/test", "postgresql://u:p@db:5432/llwybr"] {
-            assert_eq!(DatabaseUrl::parse(url), Ok(DatabaseUrl::Postgres(url.to_owned())));
-        }
-    }
-
-    #[test]
-    fn a_mistyped_scheme_is_an_error_not_a_file() {
-        assert_eq!(
-            DatabaseUrl::parse("postgress://postgres@127.0.0.1/test"),
-            Err(DatabaseUrlError::UnsupportedScheme("postgress".into()))
-        );
-        assert_eq!(DatabaseUrl::parse("data/llwybr.sqlite3"), Err(DatabaseUrlError::NoScheme));
-        assert_eq!(DatabaseUrl::parse("sqlite://"), Err(DatabaseUrlError::EmptySqlitePath));
-        assert_eq!(DatabaseUrl::parse("  "), Err(DatabaseUrlError::Empty));
-    }
 }
 
 /// Runs `work` with a pooled connection on the blocking thread pool, so that database calls
@@ -262,4 +236,53 @@ where
         work(&mut conn)
     })
     .await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_keep_relative_and_absolute_paths() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/llwybr.sqlite3"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("data/llwybr.sqlite3")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/llwybr/llwybr.sqlite3"),
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(
+                "/var/lib/llwybr/llwybr.sqlite3"
+            )))
+        );
+    }
+
+    #[test]
+    fn postgres_urls_are_recognised_by_either_scheme() {
+        for url in [
+            "postgres://postgres@127.0.0.1/test",
+            "postgresql://u:p@db:5432/llwybr",
+        ] {
+            assert_eq!(
+                DatabaseUrl::parse(url),
+                Ok(DatabaseUrl::Postgres(url.to_owned()))
+            );
+        }
+    }
+
+    #[test]
+    fn a_mistyped_scheme_is_an_error_not_a_file() {
+        assert_eq!(
+            DatabaseUrl::parse("postgress://postgres@127.0.0.1/test"),
+            Err(DatabaseUrlError::UnsupportedScheme("postgress".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/llwybr.sqlite3"),
+            Err(DatabaseUrlError::NoScheme)
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://"),
+            Err(DatabaseUrlError::EmptySqlitePath)
+        );
+        assert_eq!(DatabaseUrl::parse("  "), Err(DatabaseUrlError::Empty));
+    }
 }

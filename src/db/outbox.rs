@@ -38,7 +38,10 @@ pub struct OutboxEmail {
 }
 
 pub fn enqueue(conn: &mut DbConnection, email: &NewOutboxEmail) -> QueryResult<()> {
-    diesel::insert_into(email_outbox::table).values(email).execute(conn).map(|_| ())
+    diesel::insert_into(email_outbox::table)
+        .values(email)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Claims up to `limit` due emails for this worker. Each claim is a conditional update, so when
@@ -54,7 +57,11 @@ pub fn claim_due(
     let candidates: Vec<String> = email_outbox::table
         .filter(email_outbox::sent_at.is_null())
         .filter(email_outbox::next_attempt_at.le(now))
-        .filter(email_outbox::claimed_until.is_null().or(email_outbox::claimed_until.lt(now)))
+        .filter(
+            email_outbox::claimed_until
+                .is_null()
+                .or(email_outbox::claimed_until.lt(now)),
+        )
         .order(email_outbox::next_attempt_at.asc())
         .limit(limit)
         .select(email_outbox::id)
@@ -65,7 +72,11 @@ pub fn claim_due(
             email_outbox::table
                 .filter(email_outbox::id.eq(&id))
                 .filter(email_outbox::sent_at.is_null())
-                .filter(email_outbox::claimed_until.is_null().or(email_outbox::claimed_until.lt(now))),
+                .filter(
+                    email_outbox::claimed_until
+                        .is_null()
+                        .or(email_outbox::claimed_until.lt(now)),
+                ),
         )
         .set((
             email_outbox::claimed_until.eq(now + lease),
@@ -84,7 +95,12 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_token: &str, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: &str,
+    claim_token: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         email_outbox::table
             .filter(email_outbox::id.eq(id))
@@ -128,7 +144,10 @@ pub struct OutboxStatus {
     pub sent_at: Option<NaiveDateTime>,
 }
 
-pub fn status_for(conn: &mut DbConnection, recipient_email: &str) -> QueryResult<Vec<OutboxStatus>> {
+pub fn status_for(
+    conn: &mut DbConnection,
+    recipient_email: &str,
+) -> QueryResult<Vec<OutboxStatus>> {
     email_outbox::table
         .filter(email_outbox::recipient_email.eq(recipient_email))
         .order(email_outbox::created_at.asc())

@@ -85,7 +85,11 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
 }
 
 pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Person>> {
-    people::table.find(id).select(Person::as_select()).first(conn).optional()
+    people::table
+        .find(id)
+        .select(Person::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn grants_of(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<RoleGrant>> {
@@ -97,11 +101,17 @@ pub fn grants_of(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<Ro
 }
 
 pub fn insert_person(conn: &mut DbConnection, person: &NewPerson<'_>) -> QueryResult<()> {
-    diesel::insert_into(people::table).values(person).execute(conn).map(|_| ())
+    diesel::insert_into(people::table)
+        .values(person)
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn insert_grant(conn: &mut DbConnection, grant: &NewRoleGrant<'_>) -> QueryResult<()> {
-    diesel::insert_into(role_grants::table).values(grant).execute(conn).map(|_| ())
+    diesel::insert_into(role_grants::table)
+        .values(grant)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// True when the person already holds `role` within exactly this scope.
@@ -149,7 +159,10 @@ pub fn set_preferred_language(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(people::table.find(person_id))
-        .set((people::preferred_language.eq(language), people::updated_at.eq(now)))
+        .set((
+            people::preferred_language.eq(language),
+            people::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 
@@ -163,7 +176,10 @@ pub struct SchoolSummary {
     pub local_authority_cy: String,
 }
 
-pub fn school_summary(conn: &mut DbConnection, school_id: &str) -> QueryResult<Option<SchoolSummary>> {
+pub fn school_summary(
+    conn: &mut DbConnection,
+    school_id: &str,
+) -> QueryResult<Option<SchoolSummary>> {
     schools::table
         .inner_join(local_authorities::table)
         .filter(schools::id.eq(school_id))
@@ -188,8 +204,14 @@ pub struct NewPasswordReset<'a> {
     pub expires_at: NaiveDateTime,
 }
 
-pub fn insert_password_reset(conn: &mut DbConnection, reset: &NewPasswordReset<'_>) -> QueryResult<()> {
-    diesel::insert_into(password_resets::table).values(reset).execute(conn).map(|_| ())
+pub fn insert_password_reset(
+    conn: &mut DbConnection,
+    reset: &NewPasswordReset<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(password_resets::table)
+        .values(reset)
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Marks the reset token used, if it is unused and unexpired, and says whose it was. The

@@ -6,8 +6,17 @@ use crate::domain::stage::ContinuumStage;
 
 type StageRow = (String, i32, String, String, String, String);
 
-fn from_row((code, position, name_en, name_cy, description_en, description_cy): StageRow) -> ContinuumStage {
-    ContinuumStage { code, position, name_en, name_cy, description_en, description_cy }
+fn from_row(
+    (code, position, name_en, name_cy, description_en, description_cy): StageRow,
+) -> ContinuumStage {
+    ContinuumStage {
+        code,
+        position,
+        name_en,
+        name_cy,
+        description_en,
+        description_cy,
+    }
 }
 
 /// The twelve stages, in continuum order.

@@ -15,7 +15,8 @@ impl EmailAddress {
         let has_dotted_domain = value
             .rsplit_once('@')
             .is_some_and(|(_, domain)| domain.contains('.') && !domain.ends_with('.'));
-        if value.len() > 254 || !has_dotted_domain || !email_address::EmailAddress::is_valid(&value) {
+        if value.len() > 254 || !has_dotted_domain || !email_address::EmailAddress::is_valid(&value)
+        {
             return Err(FieldError::new(field, "error-email-invalid"));
         }
         Ok(Self(value))
@@ -36,14 +37,27 @@ mod tests {
 
     #[test]
     fn normalises_case_and_whitespace() {
-        let email = EmailAddress::parse("email", "  Ceri.Jones@Ysgol.Cymru ").map(EmailAddress::into_inner);
+        let email =
+            EmailAddress::parse("email", "  Ceri.Jones@Ysgol.Cymru ").map(EmailAddress::into_inner);
         assert_eq!(email, Ok("ceri.jones@ysgol.cymru".to_owned()));
     }
 
     #[test]
     fn rejects_what_cannot_receive_mail() {
-        for bad in ["", "   ", "ceri", "ceri@", "@ysgol.cymru", "ceri@localhost", "a b@ysgol.cymru", "ceri@ysgol."] {
-            assert!(EmailAddress::parse("email", bad).is_err(), "{bad:?} should be refused");
+        for bad in [
+            "",
+            "   ",
+            "ceri",
+            "ceri@",
+            "@ysgol.cymru",
+            "ceri@localhost",
+            "a b@ysgol.cymru",
+            "ceri@ysgol.",
+        ] {
+            assert!(
+                EmailAddress::parse("email", bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
         assert_eq!(
             EmailAddress::parse("email", "").map(|_| ()),

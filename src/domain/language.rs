@@ -1,5 +1,16 @@
 /// The two languages every page, email and message exists in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
@@ -33,9 +44,15 @@ impl Language {
             let mut pieces = part.trim().split(';');
             let tag = pieces.next().unwrap_or_default().trim();
             let primary = tag.split('-').next().unwrap_or_default();
-            let Some(language) = Language::parse(primary) else { continue };
+            let Some(language) = Language::parse(primary) else {
+                continue;
+            };
             let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
                 best = Some((quality, language));
@@ -75,10 +92,22 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_the_highest_quality_we_speak() {
-        assert_eq!(Language::from_accept_language("cy-GB,en;q=0.8"), Some(Language::Cy));
-        assert_eq!(Language::from_accept_language("fr, en-GB;q=0.5, cy;q=0.9"), Some(Language::Cy));
-        assert_eq!(Language::from_accept_language("en-GB, cy;q=0.2"), Some(Language::En));
+        assert_eq!(
+            Language::from_accept_language("cy-GB,en;q=0.8"),
+            Some(Language::Cy)
+        );
+        assert_eq!(
+            Language::from_accept_language("fr, en-GB;q=0.5, cy;q=0.9"),
+            Some(Language::Cy)
+        );
+        assert_eq!(
+            Language::from_accept_language("en-GB, cy;q=0.2"),
+            Some(Language::En)
+        );
         assert_eq!(Language::from_accept_language("fr, de"), None);
-        assert_eq!(Language::from_accept_language("cy;q=0, en;q=0.1"), Some(Language::En));
+        assert_eq!(
+            Language::from_accept_language("cy;q=0, en;q=0.1"),
+            Some(Language::En)
+        );
     }
 }

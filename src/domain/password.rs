@@ -6,9 +6,24 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 // The passwords most often tried against school systems; anything on it is refused whatever its
 // length.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password123", "password1234", "1234567890", "12345678910", "qwertyuiop", "iloveyou123",
-    "llwybr12345", "passw0rd123", "welcome123", "cymru12345", "abcdefghij", "0987654321",
-    "teacher123", "headteacher", "school1234", "ysgol12345", "password!!", "qwerty12345",
+    "password123",
+    "password1234",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "iloveyou123",
+    "llwybr12345",
+    "passw0rd123",
+    "welcome123",
+    "cymru12345",
+    "abcdefghij",
+    "0987654321",
+    "teacher123",
+    "headteacher",
+    "school1234",
+    "ysgol12345",
+    "password!!",
+    "qwerty12345",
 ];
 
 /// A password a person has chosen, checked against the rules before it is hashed.
@@ -59,7 +74,9 @@ mod tests {
     use super::*;
 
     fn key(raw: &str, email: Option<&str>) -> Result<(), &'static str> {
-        NewPassword::parse("password", raw, email).map(|_| ()).map_err(|e| e.message_key)
+        NewPassword::parse("password", raw, email)
+            .map(|_| ())
+            .map_err(|e| e.message_key)
     }
 
     #[test]
@@ -78,7 +95,10 @@ mod tests {
 
     #[test]
     fn refuses_a_password_built_from_the_email() {
-        assert_eq!(key("ceri.jones2024", Some("ceri.jones@ysgol.cymru")), Err("error-password-like-email"));
+        assert_eq!(
+            key("ceri.jones2024", Some("ceri.jones@ysgol.cymru")),
+            Err("error-password-like-email")
+        );
     }
 
     #[test]
@@ -89,7 +109,8 @@ mod tests {
 
     #[test]
     fn debug_hides_the_password() {
-        let password = NewPassword::parse("password", "Afon Taf 1987 glas", None).map(|p| format!("{p:?}"));
+        let password =
+            NewPassword::parse("password", "Afon Taf 1987 glas", None).map(|p| format!("{p:?}"));
         assert_eq!(password.as_deref(), Ok("NewPassword(<redacted>)"));
     }
 }

@@ -87,11 +87,15 @@ impl Translator {
 /// The language a request should be answered in: `?lang=`, then the remembered choice (cookie),
 /// then the browser's Accept-Language, then English.
 pub fn request_language(req: &HttpRequest) -> Language {
-    let from_query = req.query_string().split('&').find_map(|pair| {
-        pair.strip_prefix("lang=").and_then(Language::parse)
-    });
+    let from_query = req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang=").and_then(Language::parse));
     from_query
-        .or_else(|| req.cookie(LANGUAGE_COOKIE).and_then(|c| Language::parse(c.value())))
+        .or_else(|| {
+            req.cookie(LANGUAGE_COOKIE)
+                .and_then(|c| Language::parse(c.value()))
+        })
         .or_else(|| {
             req.headers()
                 .get(actix_web::http::header::ACCEPT_LANGUAGE)
@@ -144,6 +148,9 @@ mod tests {
         assert_eq!(t(Language::Cy, "nav-home"), "Hafan");
         let greeting = t_with(Language::Cy, "greeting", &[("name", "Siân".to_owned())]);
         assert!(greeting.contains("Siân"), "{greeting}");
-        assert!(!greeting.contains('\u{2068}'), "no isolation marks in {greeting:?}");
+        assert!(
+            !greeting.contains('\u{2068}'),
+            "no isolation marks in {greeting:?}"
+        );
     }
 }

@@ -41,14 +41,23 @@ impl EmailContent {
         Self {
             language,
             subject: t(language, subject_key),
-            greeting: t_with(language, "email-greeting", &[("name", recipient.name.to_owned())]),
+            greeting: t_with(
+                language,
+                "email-greeting",
+                &[("name", recipient.name.to_owned())],
+            ),
             paragraphs: Vec::new(),
             action: None,
             signoff: t(language, "email-signoff"),
         }
     }
 
-    fn into_outbox(self, template: &str, recipient: &Recipient<'_>, now: NaiveDateTime) -> anyhow::Result<NewOutboxEmail> {
+    fn into_outbox(
+        self,
+        template: &str,
+        recipient: &Recipient<'_>,
+        now: NaiveDateTime,
+    ) -> anyhow::Result<NewOutboxEmail> {
         let body_text = TextBody { content: &self }.render()?;
         let body_html = HtmlBody { content: &self }.render()?;
         Ok(NewOutboxEmail {
@@ -67,10 +76,19 @@ impl EmailContent {
     }
 }
 
-pub fn welcome(recipient: &Recipient<'_>, login_url: &str, now: NaiveDateTime) -> anyhow::Result<NewOutboxEmail> {
+pub fn welcome(
+    recipient: &Recipient<'_>,
+    login_url: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<NewOutboxEmail> {
     let mut content = EmailContent::new(recipient, "email-welcome-subject");
-    content.paragraphs.push(t(recipient.language, "email-welcome-body"));
-    content.action = Some((t(recipient.language, "email-welcome-action"), login_url.to_owned()));
+    content
+        .paragraphs
+        .push(t(recipient.language, "email-welcome-body"));
+    content.action = Some((
+        t(recipient.language, "email-welcome-action"),
+        login_url.to_owned(),
+    ));
     content.into_outbox("welcome", recipient, now)
 }
 
@@ -83,9 +101,11 @@ pub fn password_reset(
     let language = recipient.language;
     let mut content = EmailContent::new(recipient, "email-reset-subject");
     content.paragraphs.push(t(language, "email-reset-body"));
-    content
-        .paragraphs
-        .push(t_with(language, "email-reset-expiry", &[("minutes", valid_minutes.to_string())]));
+    content.paragraphs.push(t_with(
+        language,
+        "email-reset-expiry",
+        &[("minutes", valid_minutes.to_string())],
+    ));
     content.paragraphs.push(t(language, "email-reset-ignore"));
     content.action = Some((t(language, "email-reset-action"), reset_url.to_owned()));
     content.into_outbox("password_reset", recipient, now)

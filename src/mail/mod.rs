@@ -30,7 +30,10 @@ impl Mailer {
             MailTransport::Log => Mailer::Log,
             MailTransport::File => {
                 std::fs::create_dir_all(&settings.file_dir).with_context(|| {
-                    format!("could not create the mail folder {}", settings.file_dir.display())
+                    format!(
+                        "could not create the mail folder {}",
+                        settings.file_dir.display()
+                    )
                 })?;
                 Mailer::File(AsyncFileTransport::new(&settings.file_dir))
             }
@@ -68,22 +71,37 @@ impl Mailer {
                 );
                 Ok(())
             }
-            Mailer::File(transport) => transport.send(message).await.map(|_| ()).context("could not write the email file"),
-            Mailer::Smtp(transport) => transport.send(message).await.map(|_| ()).context("the SMTP server refused the email"),
+            Mailer::File(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .context("could not write the email file"),
+            Mailer::Smtp(transport) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .context("the SMTP server refused the email"),
         }
     }
 }
 
 fn build_message(from: &str, email: &OutboxEmail) -> anyhow::Result<Message> {
-    let from = Mailbox::from_str(from).with_context(|| format!("mail.from '{from}' is not an address"))?;
+    let from =
+        Mailbox::from_str(from).with_context(|| format!("mail.from '{from}' is not an address"))?;
     let to = Mailbox::new(
         Some(email.recipient_name.clone()),
-        email.recipient_email.parse().context("the recipient address is not valid")?,
+        email
+            .recipient_email
+            .parse()
+            .context("the recipient address is not valid")?,
     );
     Message::builder()
         .from(from)
         .to(to)
         .subject(email.subject.clone())
-        .multipart(MultiPart::alternative_plain_html(email.body_text.clone(), email.body_html.clone()))
+        .multipart(MultiPart::alternative_plain_html(
+            email.body_text.clone(),
+            email.body_html.clone(),
+        ))
         .context("could not build the email")
 }

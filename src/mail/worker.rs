@@ -21,7 +21,8 @@ pub fn backoff_seconds(attempts: i32) -> i64 {
 
 pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
     let claim_token = uuid::Uuid::new_v4().to_string();
-    let mut interval = tokio::time::interval(StdDuration::from_millis(settings.poll_interval_ms.max(10)));
+    let mut interval =
+        tokio::time::interval(StdDuration::from_millis(settings.poll_interval_ms.max(10)));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
@@ -43,7 +44,13 @@ pub async fn drain_once(
         let token = claim_token.to_owned();
         tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = pool.get()?;
-            Ok(outbox::claim_due(&mut conn, &token, Utc::now().naive_utc(), Duration::seconds(LEASE_SECONDS), BATCH)?)
+            Ok(outbox::claim_due(
+                &mut conn,
+                &token,
+                Utc::now().naive_utc(),
+                Duration::seconds(LEASE_SECONDS),
+                BATCH,
+            )?)
         })
         .await??
     };

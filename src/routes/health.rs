@@ -21,12 +21,18 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
-    let ready = web::block(move || pool.get().map(|mut conn| crate::db::ping(&mut conn)).unwrap_or(false))
-        .await
-        .unwrap_or(false);
+    let ready = web::block(move || {
+        pool.get()
+            .map(|mut conn| crate::db::ping(&mut conn))
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false);
     if ready {
         HttpResponse::Ok().json(Health { status: "ready" })
     } else {
-        HttpResponse::ServiceUnavailable().json(Health { status: "database unavailable" })
+        HttpResponse::ServiceUnavailable().json(Health {
+            status: "database unavailable",
+        })
     }
 }

@@ -58,7 +58,13 @@ async fn a_duplicate_email_is_409_whatever_its_case() {
     assert_eq!(again.status(), 409);
     let body = problem(again).await;
     assert_eq!(body["code"], "conflict");
-    assert!(body["detail"].as_str().unwrap_or("").contains("already exists"), "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already exists"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -72,9 +78,20 @@ async fn bad_fields_are_422_naming_each_field_and_nothing_is_stored() {
         .await;
     assert_eq!(response.status(), 422);
     let body = problem(response).await;
-    let fields: Vec<&str> = body["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap_or("")).collect();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(fields, ["email", "password", "preferred_language"]);
-    assert!(body["errors"][1]["message"].as_str().unwrap_or("").contains("10 characters"), "{body}");
+    assert!(
+        body["errors"][1]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("10 characters"),
+        "{body}"
+    );
     assert_eq!(app.login("not-an-email", "short").await.status(), 401);
 }
 
@@ -92,14 +109,25 @@ async fn errors_are_in_welsh_when_welsh_is_asked_for() {
     assert_eq!(response.status(), 422);
     let body = problem(response).await;
     assert_eq!(body["errors"][0]["field"], "password");
-    assert!(body["errors"][0]["message"].as_str().unwrap_or("").contains("cyfrinair"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("cyfrinair"),
+        "{body}"
+    );
     assert_eq!(body["title"], "Nid yw rhywfaint o'r wybodaeth yn gywir");
 }
 
 #[tokio::test]
 async fn a_missing_field_is_named_and_malformed_json_is_400() {
     let app = spawn_app().await;
-    let missing = app.post_json("/api/v1/auth/register", &json!({ "email": "ceri@ysgol.cymru", "password": PASSWORD })).await;
+    let missing = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({ "email": "ceri@ysgol.cymru", "password": PASSWORD }),
+        )
+        .await;
     assert_eq!(missing.status(), 422);
     assert_eq!(problem(missing).await["errors"][0]["field"], "name");
 
@@ -130,7 +158,12 @@ async fn me_needs_a_valid_token() {
     let app = spawn_app().await;
     let token = app.token_for("ceri@ysgol.cymru").await;
 
-    let none = app.client.get(app.url("/api/v1/me")).send().await.expect("sent");
+    let none = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(none.status(), 401);
     assert_eq!(problem(none).await["code"], "unauthenticated");
 
@@ -145,7 +178,9 @@ async fn me_needs_a_valid_token() {
     other.token_secret = "a different secret that nobody configured".into();
     let me: Value = app.me(&token).await.json().await.expect("json");
     let person_id = me["id"].as_str().expect("id");
-    let forged = TokenKeys::new(&other).issue(person_id, Utc::now()).expect("token");
+    let forged = TokenKeys::new(&other)
+        .issue(person_id, Utc::now())
+        .expect("token");
     assert_eq!(app.me(&forged).await.status(), 401);
 
     let expired = TokenKeys::new(&app.settings.auth)
@@ -175,7 +210,12 @@ async fn a_deactivated_account_can_no_longer_log_in_or_use_its_token() {
 #[tokio::test]
 async fn api_logout_clears_the_session_cookie() {
     let app = spawn_app().await;
-    let response = app.client.post(app.url("/api/v1/auth/logout")).send().await.expect("sent");
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(response.status(), 204);
     let cookie = response.headers()["set-cookie"].to_str().unwrap_or("");
     assert!(cookie.starts_with("llwybr_session=;"), "{cookie}");

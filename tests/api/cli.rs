@@ -23,7 +23,12 @@ fn run_with_stdin(mut command: Command, stdin: &str) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start llwybr");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write password");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write password");
     child.wait_with_output().expect("llwybr finishes")
 }
 
@@ -31,24 +36,60 @@ fn run_with_stdin(mut command: Command, stdin: &str) -> std::process::Output {
 async fn create_admin_reads_the_password_from_standard_input() {
     let app = spawn_app().await;
     let mut command = llwybr(&app);
-    command.args(["create-admin", "--email", "Admin@Consortiwm.Cymru", "--name", "Gweinyddwr"]);
+    command.args([
+        "create-admin",
+        "--email",
+        "Admin@Consortiwm.Cymru",
+        "--name",
+        "Gweinyddwr",
+    ]);
     let output = run_with_stdin(command, "Pont Menai 1826 hir\n");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("admin@consortiwm.cymru"));
 
-    let login = app.login("admin@consortiwm.cymru", "Pont Menai 1826 hir").await;
+    let login = app
+        .login("admin@consortiwm.cymru", "Pont Menai 1826 hir")
+        .await;
     assert_eq!(login.status(), 200);
     let token: Value = login.json().await.expect("json");
-    let me: Value = app.me(token["access_token"].as_str().unwrap_or("")).await.json().await.expect("json");
-    assert_eq!(me["roles"], serde_json::json!(["participant", "consortium_admin"]));
+    let me: Value = app
+        .me(token["access_token"].as_str().unwrap_or(""))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        me["roles"],
+        serde_json::json!(["participant", "consortium_admin"])
+    );
 
     // Running it again for the same address grants nothing twice and keeps the password.
     let mut again = llwybr(&app);
-    again.args(["create-admin", "--email", "admin@consortiwm.cymru", "--name", "Gweinyddwr"]);
+    again.args([
+        "create-admin",
+        "--email",
+        "admin@consortiwm.cymru",
+        "--name",
+        "Gweinyddwr",
+    ]);
     let output = run_with_stdin(again, "A Different Password 42\n");
     assert!(output.status.success());
-    assert_eq!(app.login("admin@consortiwm.cymru", "Pont Menai 1826 hir").await.status(), 200);
-    let me: Value = app.me(token["access_token"].as_str().unwrap_or("")).await.json().await.expect("json");
+    assert_eq!(
+        app.login("admin@consortiwm.cymru", "Pont Menai 1826 hir")
+            .await
+            .status(),
+        200
+    );
+    let me: Value = app
+        .me(token["access_token"].as_str().unwrap_or(""))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["roles"].as_array().map(Vec::len), Some(2));
 }
 
@@ -56,15 +97,30 @@ async fn create_admin_reads_the_password_from_standard_input() {
 async fn create_admin_refuses_a_weak_or_missing_password() {
     let app = spawn_app().await;
     let mut weak = llwybr(&app);
-    weak.args(["create-admin", "--email", "admin@consortiwm.cymru", "--name", "Gweinyddwr"]);
+    weak.args([
+        "create-admin",
+        "--email",
+        "admin@consortiwm.cymru",
+        "--name",
+        "Gweinyddwr",
+    ]);
     let output = run_with_stdin(weak, "short\n");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("at least 10 characters"));
 
     let mut empty = llwybr(&app);
-    empty.args(["create-admin", "--email", "admin@consortiwm.cymru", "--name", "Gweinyddwr"]);
+    empty.args([
+        "create-admin",
+        "--email",
+        "admin@consortiwm.cymru",
+        "--name",
+        "Gweinyddwr",
+    ]);
     let output = run_with_stdin(empty, "");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("no password"));
-    assert_eq!(app.login("admin@consortiwm.cymru", "short").await.status(), 401);
+    assert_eq!(
+        app.login("admin@consortiwm.cymru", "short").await.status(),
+        401
+    );
 }

@@ -3,9 +3,18 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn healthz_answers_and_every_response_has_a_request_id() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/healthz")).send().await.expect("sent");
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(response.status(), 200);
-    let id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert_eq!(id.len(), 36, "a UUID request id, got {id:?}");
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["status"], "ok");
@@ -14,7 +23,13 @@ async fn healthz_answers_and_every_response_has_a_request_id() {
 #[tokio::test]
 async fn a_plausible_incoming_request_id_is_kept_and_a_strange_one_replaced() {
     let app = spawn_app().await;
-    let kept = app.client.get(app.url("/healthz")).header("x-request-id", "lb-1234_abc").send().await.expect("sent");
+    let kept = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "lb-1234_abc")
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(kept.headers()["x-request-id"], "lb-1234_abc");
     let replaced = app
         .client
@@ -23,13 +38,21 @@ async fn a_plausible_incoming_request_id_is_kept_and_a_strange_one_replaced() {
         .send()
         .await
         .expect("sent");
-    assert_ne!(replaced.headers()["x-request-id"], "<script>alert(1)</script>");
+    assert_ne!(
+        replaced.headers()["x-request-id"],
+        "<script>alert(1)</script>"
+    );
 }
 
 #[tokio::test]
 async fn readyz_is_ready_while_the_database_answers() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/readyz")).send().await.expect("sent");
+    let response = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(response.status(), 200);
 }
 
@@ -42,7 +65,12 @@ async fn readyz_is_503_when_the_database_is_gone() {
         return;
     }
     app.database.drop_now();
-    let response = app.client.get(app.url("/readyz")).send().await.expect("sent");
+    let response = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(response.status(), 503);
 }
 

@@ -12,8 +12,15 @@ pub const PASSWORD: &str = "Afon Taf 1987 glas";
 
 /// A database of its own for one test.
 pub enum TestDatabase {
-    Sqlite { url: String, _dir: TempDir },
-    Postgres { url: String, admin_url: String, name: String },
+    Sqlite {
+        url: String,
+        _dir: TempDir,
+    },
+    Postgres {
+        url: String,
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDatabase {
@@ -21,13 +28,18 @@ impl TestDatabase {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.trim().is_empty() => {
                 let name = format!("llwybr_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = PgConnection::establish(&admin_url)
-                    .unwrap_or_else(|e| panic!("TEST_DATABASE_URL {admin_url} does not answer: {e}"));
+                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("TEST_DATABASE_URL {admin_url} does not answer: {e}")
+                });
                 diesel::sql_query(format!("CREATE DATABASE {name}"))
                     .execute(&mut admin)
                     .expect("create the test database");
                 let url = replace_database_name(&admin_url, &name);
-                TestDatabase::Postgres { url, admin_url, name }
+                TestDatabase::Postgres {
+                    url,
+                    admin_url,
+                    name,
+                }
             }
             _ => {
                 let dir = tempfile::tempdir().expect("temporary folder");
@@ -49,7 +61,10 @@ impl TestDatabase {
 
     /// Takes the database away under the running server (PostgreSQL only).
     pub fn drop_now(&self) {
-        if let TestDatabase::Postgres { admin_url, name, .. } = self {
+        if let TestDatabase::Postgres {
+            admin_url, name, ..
+        } = self
+        {
             drop_database(admin_url, name);
         }
     }
@@ -57,13 +72,17 @@ impl TestDatabase {
 
 fn drop_database(admin_url: &str, name: &str) {
     if let Ok(mut admin) = PgConnection::establish(admin_url) {
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin);
     }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let TestDatabase::Postgres { admin_url, name, .. } = self {
+        if let TestDatabase::Postgres {
+            admin_url, name, ..
+        } = self
+        {
             drop_database(admin_url, name);
         }
     }
@@ -108,7 +127,9 @@ pub async fn spawn_app() -> TestApp {
     let database = TestDatabase::create();
     let mail_dir = tempfile::tempdir().expect("mail folder");
     let settings = test_settings(database.url(), mail_dir.path());
-    let application = Application::build(settings.clone()).await.expect("the application builds");
+    let application = Application::build(settings.clone())
+        .await
+        .expect("the application builds");
     let port = application.port();
     let pool = llwybr::db::connect(database.url(), 2, Duration::from_secs(5)).expect("test pool");
     tokio::spawn(application.run_until_stopped());
@@ -145,7 +166,12 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request sent")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn register(&self, email: &str, name: &str) -> reqwest::Response {
@@ -157,19 +183,38 @@ impl TestApp {
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_json("/api/v1/auth/login", &json!({ "email": email, "password": password })).await
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
     }
 
     /// Registers a person and returns an access token for them.
     pub async fn token_for(&self, email: &str) -> String {
         let registered = self.register(email, "Ceri Jones").await;
-        assert_eq!(registered.status(), 201, "{}", registered.text().await.unwrap_or_default());
-        let login: Value = self.login(email, PASSWORD).await.json().await.expect("login json");
+        assert_eq!(
+            registered.status(),
+            201,
+            "{}",
+            registered.text().await.unwrap_or_default()
+        );
+        let login: Value = self
+            .login(email, PASSWORD)
+            .await
+            .json()
+            .await
+            .expect("login json");
         login["access_token"].as_str().expect("a token").to_owned()
     }
 
     pub async fn me(&self, token: &str) -> reqwest::Response {
-        self.client.get(self.url("/api/v1/me")).bearer_auth(token).send().await.expect("request sent")
+        self.client
+            .get(self.url("/api/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// Every email the outbox worker has written so far.
@@ -182,7 +227,9 @@ impl TestApp {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "eml") {
                 let bytes = std::fs::read(&path).expect("read email");
-                let message = mail_parser::MessageParser::default().parse(&bytes).expect("parse email");
+                let message = mail_parser::MessageParser::default()
+                    .parse(&bytes)
+                    .expect("parse email");
                 emails.push(SentEmail {
                     to: message
                         .to()
@@ -191,8 +238,14 @@ impl TestApp {
                         .unwrap_or_default()
                         .to_owned(),
                     subject: message.subject().unwrap_or_default().to_owned(),
-                    text: message.body_text(0).map(|b| b.into_owned()).unwrap_or_default(),
-                    html: message.body_html(0).map(|b| b.into_owned()).unwrap_or_default(),
+                    text: message
+                        .body_text(0)
+                        .map(|b| b.into_owned())
+                        .unwrap_or_default(),
+                    html: message
+                        .body_html(0)
+                        .map(|b| b.into_owned())
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -203,10 +256,17 @@ impl TestApp {
     pub async fn wait_for_email(&self, to: &str, subject: &str) -> SentEmail {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            if let Some(email) = self.sent_emails().into_iter().find(|e| e.to == to && e.subject.contains(subject)) {
+            if let Some(email) = self
+                .sent_emails()
+                .into_iter()
+                .find(|e| e.to == to && e.subject.contains(subject))
+            {
                 return email;
             }
-            assert!(Instant::now() < deadline, "no email to {to} with subject containing {subject:?}");
+            assert!(
+                Instant::now() < deadline,
+                "no email to {to} with subject containing {subject:?}"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -227,12 +287,24 @@ pub async fn problem(response: reqwest::Response) -> Value {
 /// Finds the reset token in an emailed link.
 pub fn token_in_link(text: &str) -> String {
     let start = text.find("token=").expect("a link with a token") + "token=".len();
-    text[start..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
 }
 
 #[test]
 fn database_names_are_replaced_in_urls() {
-    assert_eq!(replace_database_name("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
-    assert_eq!(replace_database_name("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
-    assert_eq!(replace_database_name("postgres://u@h", "x"), "postgres://u@h/x");
+    assert_eq!(
+        replace_database_name("postgres://postgres@127.0.0.1:5432/test", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        replace_database_name("postgres://u@h/test?sslmode=disable", "x"),
+        "postgres://u@h/x?sslmode=disable"
+    );
+    assert_eq!(
+        replace_database_name("postgres://u@h", "x"),
+        "postgres://u@h/x"
+    );
 }

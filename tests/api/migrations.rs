@@ -56,11 +56,17 @@ fn migrations_leave_sqlite_with_its_pragmas() {
     let pool = db::connect(&url, 2, Duration::from_secs(5)).expect("connect");
     let mut conn = pool.get().expect("connection");
     db::run_migrations(&mut conn).expect("migrations");
-    let mode: Mode = diesel::sql_query("PRAGMA journal_mode").get_result(&mut conn).expect("journal mode");
+    let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+        .get_result(&mut conn)
+        .expect("journal mode");
     assert_eq!(mode.journal_mode, "wal");
-    let keys: Keys = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut conn).expect("foreign keys");
+    let keys: Keys = diesel::sql_query("PRAGMA foreign_keys")
+        .get_result(&mut conn)
+        .expect("foreign keys");
     assert_eq!(keys.foreign_keys, 1);
-    let timeout: Timeout = diesel::sql_query("PRAGMA busy_timeout").get_result(&mut conn).expect("busy timeout");
+    let timeout: Timeout = diesel::sql_query("PRAGMA busy_timeout")
+        .get_result(&mut conn)
+        .expect("busy timeout");
     assert!(timeout.timeout >= 1000);
 }
 
@@ -68,7 +74,15 @@ fn migrations_leave_sqlite_with_its_pragmas() {
 fn a_mistyped_postgres_url_is_refused_and_creates_no_file() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let typo = format!("postgress://{}/llwybr", dir.path().display());
-    let error = db::connect(&typo, 1, Duration::from_secs(1)).err().map(|e| e.to_string()).unwrap_or_default();
+    let error = db::connect(&typo, 1, Duration::from_secs(1))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(error.contains("postgress"), "{error}");
-    assert_eq!(std::fs::read_dir(dir.path()).map(|d| d.count()).unwrap_or(1), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path())
+            .map(|d| d.count())
+            .unwrap_or(1),
+        0
+    );
 }

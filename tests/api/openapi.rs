@@ -5,10 +5,19 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn the_openapi_document_covers_every_api_route() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/api/v1/openapi.json")).send().await.expect("sent");
+    let response = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(response.status(), 200);
     let document: Value = response.json().await.expect("json");
-    assert!(document["openapi"].as_str().unwrap_or("").starts_with("3."), "{}", document["openapi"]);
+    assert!(
+        document["openapi"].as_str().unwrap_or("").starts_with("3."),
+        "{}",
+        document["openapi"]
+    );
     let paths = document["paths"].as_object().expect("paths");
     for (path, method) in [
         ("/healthz", "get"),
@@ -22,7 +31,10 @@ async fn the_openapi_document_covers_every_api_route() {
         ("/api/v1/stages", "get"),
         ("/api/v1/openapi.json", "get"),
     ] {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not documented"
+        );
     }
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
 }

@@ -14,30 +14,63 @@ async fn the_home_page_speaks_english_and_welsh() {
     assert!(english.contains("The leadership continuum"));
     assert!(english.contains("Executive Head Teacher"));
 
-    let welsh = body(app.client.get(app.url("/?lang=cy")).send().await.expect("sent")).await;
+    let welsh = body(
+        app.client
+            .get(app.url("/?lang=cy"))
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     assert!(welsh.contains("<html lang=\"cy\">"));
     assert!(welsh.contains("Y continwwm arweinyddiaeth"));
     assert!(welsh.contains("Pennaeth Gweithredol"));
 
-    let by_browser = app.client.get(app.url("/")).header("accept-language", "cy").send().await.expect("sent");
+    let by_browser = app
+        .client
+        .get(app.url("/"))
+        .header("accept-language", "cy")
+        .send()
+        .await
+        .expect("sent");
     assert!(body(by_browser).await.contains("Hafan"));
 }
 
 #[tokio::test]
 async fn the_language_switch_is_remembered() {
     let app = spawn_app().await;
-    let switched = app.client.get(app.url("/language/cy?next=%2Flogin")).send().await.expect("sent");
+    let switched = app
+        .client
+        .get(app.url("/language/cy?next=%2Flogin"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(switched.status(), 303);
     assert_eq!(switched.headers()["location"], "/login");
     let cookie = switched.headers()["set-cookie"].to_str().unwrap_or("");
     assert!(cookie.starts_with("llwybr_lang=cy"), "{cookie}");
 
-    let later = body(app.client.get(app.url("/login")).send().await.expect("sent")).await;
+    let later = body(
+        app.client
+            .get(app.url("/login"))
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     assert!(later.contains("<html lang=\"cy\">"));
     assert!(later.contains("Mewngofnodi"));
-    assert!(later.contains("href=\"/language/en?next=%2Flogin\""), "the switch points back");
+    assert!(
+        later.contains("href=\"/language/en?next=%2Flogin\""),
+        "the switch points back"
+    );
 
-    let elsewhere = app.client.get(app.url("/language/en?next=https%3A%2F%2Fevil.example")).send().await.expect("sent");
+    let elsewhere = app
+        .client
+        .get(app.url("/language/en?next=https%3A%2F%2Fevil.example"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(elsewhere.headers()["location"], "/");
 }
 
@@ -47,7 +80,12 @@ async fn register_through_the_form_then_see_the_profile_and_pathway() {
     let response = app
         .client
         .post(app.url("/register"))
-        .form(&[("name", "Ceri Jones"), ("email", "ceri@ysgol.cymru"), ("password", PASSWORD), ("preferred_language", "en")])
+        .form(&[
+            ("name", "Ceri Jones"),
+            ("email", "ceri@ysgol.cymru"),
+            ("password", PASSWORD),
+            ("preferred_language", "en"),
+        ])
         .send()
         .await
         .expect("sent");
@@ -74,15 +112,36 @@ async fn register_through_the_form_then_see_the_profile_and_pathway() {
             .expect("set stage");
     }
 
-    let profile = body(app.client.get(app.url("/profile")).send().await.expect("sent")).await;
+    let profile = body(
+        app.client
+            .get(app.url("/profile"))
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     assert!(profile.contains("Ceri Jones"));
-    assert_eq!(profile.matches("class=\"stage ").count(), 12, "all twelve stages");
+    assert_eq!(
+        profile.matches("class=\"stage ").count(),
+        12,
+        "all twelve stages"
+    );
     assert_eq!(profile.matches("aria-current=\"step\"").count(), 1);
     let current = profile.split("aria-current=\"step\"").nth(1).unwrap_or("");
-    assert!(current.contains("Future Middle Leader"), "the current stage is highlighted");
+    assert!(
+        current.contains("Future Middle Leader"),
+        "the current stage is highlighted"
+    );
     assert_eq!(profile.matches("stage-passed").count(), 5);
 
-    let welsh = body(app.client.get(app.url("/profile?lang=cy")).send().await.expect("sent")).await;
+    let welsh = body(
+        app.client
+            .get(app.url("/profile?lang=cy"))
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     assert!(welsh.contains("Darpar Arweinydd Canol"));
     assert!(welsh.contains("Rydych chi yma"));
 }
@@ -93,7 +152,11 @@ async fn a_bad_form_is_shown_again_with_every_problem_in_the_readers_language() 
     let response = app
         .client
         .post(app.url("/register?lang=cy"))
-        .form(&[("name", "Ceri"), ("email", "nid-ebost"), ("password", "byr")])
+        .form(&[
+            ("name", "Ceri"),
+            ("email", "nid-ebost"),
+            ("password", "byr"),
+        ])
         .send()
         .await
         .expect("sent");
@@ -101,9 +164,18 @@ async fn a_bad_form_is_shown_again_with_every_problem_in_the_readers_language() 
     let page = body(response).await;
     assert!(page.contains("Mae problem"));
     assert!(page.contains("fformat cywir"), "the email error in Welsh");
-    assert!(page.contains("o leiaf 10 nod"), "the password error in Welsh");
-    assert!(page.contains("value=\"nid-ebost\""), "what was typed is kept");
-    assert!(!page.contains("value=\"byr\""), "passwords are never echoed");
+    assert!(
+        page.contains("o leiaf 10 nod"),
+        "the password error in Welsh"
+    );
+    assert!(
+        page.contains("value=\"nid-ebost\""),
+        "what was typed is kept"
+    );
+    assert!(
+        !page.contains("value=\"byr\""),
+        "passwords are never echoed"
+    );
     assert_eq!(app.login("nid-ebost", "byr").await.status(), 401);
 }
 
@@ -111,34 +183,71 @@ async fn a_bad_form_is_shown_again_with_every_problem_in_the_readers_language() 
 async fn the_profile_needs_a_login_and_returns_there_after() {
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;
-    let anonymous = client().get(app.url("/profile")).send().await.expect("sent");
+    let anonymous = client()
+        .get(app.url("/profile"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(anonymous.status(), 303);
     assert_eq!(anonymous.headers()["location"], "/login?next=%2Fprofile");
 
     let wrong = app
         .client
         .post(app.url("/login"))
-        .form(&[("email", "ceri@ysgol.cymru"), ("password", "Not The Password 1"), ("next", "/profile")])
+        .form(&[
+            ("email", "ceri@ysgol.cymru"),
+            ("password", "Not The Password 1"),
+            ("next", "/profile"),
+        ])
         .send()
         .await
         .expect("sent");
     assert_eq!(wrong.status(), 401);
-    assert!(body(wrong).await.contains("The email address or the password is wrong."));
+    assert!(
+        body(wrong)
+            .await
+            .contains("The email address or the password is wrong.")
+    );
 
     let right = app
         .client
         .post(app.url("/login"))
-        .form(&[("email", "ceri@ysgol.cymru"), ("password", PASSWORD), ("next", "/profile")])
+        .form(&[
+            ("email", "ceri@ysgol.cymru"),
+            ("password", PASSWORD),
+            ("next", "/profile"),
+        ])
         .send()
         .await
         .expect("sent");
     assert_eq!(right.status(), 303);
     assert_eq!(right.headers()["location"], "/profile");
-    assert_eq!(app.client.get(app.url("/profile")).send().await.expect("sent").status(), 200);
+    assert_eq!(
+        app.client
+            .get(app.url("/profile"))
+            .send()
+            .await
+            .expect("sent")
+            .status(),
+        200
+    );
 
-    let out = app.client.post(app.url("/logout")).send().await.expect("sent");
+    let out = app
+        .client
+        .post(app.url("/logout"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(out.status(), 303);
-    assert_eq!(app.client.get(app.url("/profile")).send().await.expect("sent").status(), 303);
+    assert_eq!(
+        app.client
+            .get(app.url("/profile"))
+            .send()
+            .await
+            .expect("sent")
+            .status(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -151,23 +260,53 @@ async fn switching_language_while_signed_in_changes_the_preference() {
         .send()
         .await
         .expect("sent");
-    app.client.get(app.url("/language/cy?next=%2Fprofile")).send().await.expect("sent");
-    let token: Value = app.login("ceri@ysgol.cymru", PASSWORD).await.json().await.expect("json");
-    let me: Value = app.me(token["access_token"].as_str().unwrap_or("")).await.json().await.expect("json");
+    app.client
+        .get(app.url("/language/cy?next=%2Fprofile"))
+        .send()
+        .await
+        .expect("sent");
+    let token: Value = app
+        .login("ceri@ysgol.cymru", PASSWORD)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let me: Value = app
+        .me(token["access_token"].as_str().unwrap_or(""))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["preferred_language"], "cy");
 }
 
 #[tokio::test]
 async fn a_missing_page_is_a_friendly_page_in_welsh_too() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/dim-yma")).header("accept-language", "cy").send().await.expect("sent");
+    let response = app
+        .client
+        .get(app.url("/dim-yma"))
+        .header("accept-language", "cy")
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(response.status(), 404);
-    assert!(response.headers()["content-type"].to_str().unwrap_or("").starts_with("text/html"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/html")
+    );
     let page = body(response).await;
     assert!(page.contains("Heb ddod o hyd i&#39;r dudalen"), "{page}");
     assert!(page.contains("href=\"/\""));
 
-    let api = app.client.get(app.url("/api/v1/nothing")).send().await.expect("sent");
+    let api = app
+        .client
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(api.status(), 404);
     assert_eq!(api.headers()["content-type"], "application/problem+json");
 }
@@ -176,21 +315,42 @@ async fn a_missing_page_is_a_friendly_page_in_welsh_too() {
 async fn the_reset_pages_work_without_javascript() {
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;
-    let asked = app.client.post(app.url("/password/forgot")).form(&[("email", "ceri@ysgol.cymru")]).send().await.expect("sent");
+    let asked = app
+        .client
+        .post(app.url("/password/forgot"))
+        .form(&[("email", "ceri@ysgol.cymru")])
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(asked.status(), 200);
     assert!(body(asked).await.contains("If that address has an account"));
     let email = app.wait_for_email("ceri@ysgol.cymru", "Reset").await;
     let token = crate::helpers::token_in_link(&email.text);
-    let form = body(app.client.get(app.url(&format!("/password/reset?token={token}"))).send().await.expect("sent")).await;
+    let form = body(
+        app.client
+            .get(app.url(&format!("/password/reset?token={token}")))
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     assert!(form.contains(&format!("value=\"{token}\"")));
     let done = app
         .client
         .post(app.url("/password/reset"))
-        .form(&[("token", token.as_str()), ("password", "Cwm Rhondda 1907 coch")])
+        .form(&[
+            ("token", token.as_str()),
+            ("password", "Cwm Rhondda 1907 coch"),
+        ])
         .send()
         .await
         .expect("sent");
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()["location"], "/login?reset=done");
-    assert_eq!(app.login("ceri@ysgol.cymru", "Cwm Rhondda 1907 coch").await.status(), 200);
+    assert_eq!(
+        app.login("ceri@ysgol.cymru", "Cwm Rhondda 1907 coch")
+            .await
+            .status(),
+        200
+    );
 }

@@ -11,27 +11,57 @@ async fn a_forgotten_password_is_reset_once_by_the_emailed_link() {
     // Tokens are dated to the second: let one pass so the reset is strictly later.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 
-    let asked = app.post_json("/api/v1/auth/password-reset", &json!({ "email": "Ceri@ysgol.cymru" })).await;
+    let asked = app
+        .post_json(
+            "/api/v1/auth/password-reset",
+            &json!({ "email": "Ceri@ysgol.cymru" }),
+        )
+        .await;
     assert_eq!(asked.status(), 202);
-    let email = app.wait_for_email("ceri@ysgol.cymru", "Reset your Llwybr password").await;
-    assert!(email.text.contains(&format!("{}/password/reset?token=", app.settings.public_url())), "{}", email.text);
+    let email = app
+        .wait_for_email("ceri@ysgol.cymru", "Reset your Llwybr password")
+        .await;
+    assert!(
+        email.text.contains(&format!(
+            "{}/password/reset?token=",
+            app.settings.public_url()
+        )),
+        "{}",
+        email.text
+    );
     let token = token_in_link(&email.text);
     assert_eq!(token.len(), 64);
 
     let confirmed = app
-        .post_json("/api/v1/auth/password-reset/confirm", &json!({ "token": token, "password": NEW_PASSWORD }))
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": token, "password": NEW_PASSWORD }),
+        )
         .await;
     assert_eq!(confirmed.status(), 204);
     assert_eq!(app.login("ceri@ysgol.cymru", PASSWORD).await.status(), 401);
-    assert_eq!(app.login("ceri@ysgol.cymru", NEW_PASSWORD).await.status(), 200);
-    assert_eq!(app.me(&old_token).await.status(), 401, "tokens from before the reset stop working");
+    assert_eq!(
+        app.login("ceri@ysgol.cymru", NEW_PASSWORD).await.status(),
+        200
+    );
+    assert_eq!(
+        app.me(&old_token).await.status(),
+        401,
+        "tokens from before the reset stop working"
+    );
 
     let again = app
-        .post_json("/api/v1/auth/password-reset/confirm", &json!({ "token": token, "password": "Another Good Password 9" }))
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": token, "password": "Another Good Password 9" }),
+        )
         .await;
     assert_eq!(again.status(), 422);
     assert_eq!(problem(again).await["errors"][0]["field"], "token");
-    assert_eq!(app.login("ceri@ysgol.cymru", NEW_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login("ceri@ysgol.cymru", NEW_PASSWORD).await.status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -41,14 +71,24 @@ async fn an_expired_reset_link_does_nothing() {
 
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;
-    app.post_json("/api/v1/auth/password-reset", &json!({ "email": "ceri@ysgol.cymru" })).await;
+    app.post_json(
+        "/api/v1/auth/password-reset",
+        &json!({ "email": "ceri@ysgol.cymru" }),
+    )
+    .await;
     let token = token_in_link(&app.wait_for_email("ceri@ysgol.cymru", "Reset").await.text);
     let mut conn = app.pool.get().expect("connection");
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1);
-    diesel::update(password_resets::table).set(password_resets::expires_at.eq(past)).execute(&mut conn).expect("expire");
+    diesel::update(password_resets::table)
+        .set(password_resets::expires_at.eq(past))
+        .execute(&mut conn)
+        .expect("expire");
 
     let confirmed = app
-        .post_json("/api/v1/auth/password-reset/confirm", &json!({ "token": token, "password": NEW_PASSWORD }))
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": token, "password": NEW_PASSWORD }),
+        )
         .await;
     assert_eq!(confirmed.status(), 422);
     assert_eq!(app.login("ceri@ysgol.cymru", PASSWORD).await.status(), 200);
@@ -58,12 +98,26 @@ async fn an_expired_reset_link_does_nothing() {
 async fn a_weak_new_password_is_refused_and_the_token_is_kept() {
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;
-    app.post_json("/api/v1/auth/password-reset", &json!({ "email": "ceri@ysgol.cymru" })).await;
+    app.post_json(
+        "/api/v1/auth/password-reset",
+        &json!({ "email": "ceri@ysgol.cymru" }),
+    )
+    .await;
     let token = token_in_link(&app.wait_for_email("ceri@ysgol.cymru", "Reset").await.text);
-    let weak = app.post_json("/api/v1/auth/password-reset/confirm", &json!({ "token": token, "password": "short" })).await;
+    let weak = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": token, "password": "short" }),
+        )
+        .await;
     assert_eq!(weak.status(), 422);
     assert_eq!(problem(weak).await["errors"][0]["field"], "password");
-    let good = app.post_json("/api/v1/auth/password-reset/confirm", &json!({ "token": token, "password": NEW_PASSWORD })).await;
+    let good = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": token, "password": NEW_PASSWORD }),
+        )
+        .await;
     assert_eq!(good.status(), 204);
 }
 
@@ -72,7 +126,12 @@ async fn an_unknown_address_gets_the_same_answer_and_no_email() {
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;
     app.wait_for_email("ceri@ysgol.cymru", "Welcome").await;
-    let asked = app.post_json("/api/v1/auth/password-reset", &json!({ "email": "nobody@ysgol.cymru" })).await;
+    let asked = app
+        .post_json(
+            "/api/v1/auth/password-reset",
+            &json!({ "email": "nobody@ysgol.cymru" }),
+        )
+        .await;
     assert_eq!(asked.status(), 202);
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     let emails = app.sent_emails();
@@ -88,7 +147,13 @@ async fn the_reset_email_follows_the_persons_language() {
         &json!({ "email": "gwen@ysgol.cymru", "password": PASSWORD, "name": "Gwen", "preferred_language": "cy" }),
     )
     .await;
-    app.post_json("/api/v1/auth/password-reset", &json!({ "email": "gwen@ysgol.cymru" })).await;
-    let email = app.wait_for_email("gwen@ysgol.cymru", "Ailosod eich cyfrinair").await;
+    app.post_json(
+        "/api/v1/auth/password-reset",
+        &json!({ "email": "gwen@ysgol.cymru" }),
+    )
+    .await;
+    let email = app
+        .wait_for_email("gwen@ysgol.cymru", "Ailosod eich cyfrinair")
+        .await;
     assert!(email.text.contains("munud"), "{}", email.text);
 }

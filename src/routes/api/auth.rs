@@ -70,7 +70,10 @@ pub struct TokenResponse {
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong email or password (which one is not said)", body = Problem, content_type = "application/problem+json")))]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> AppResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> AppResult<HttpResponse> {
     let person = accounts::authenticate(&state, &body.email, &body.password).await?;
     let access_token = state.tokens.issue(&person.id, Utc::now())?;
     Ok(HttpResponse::Ok().json(TokenResponse {
@@ -84,7 +87,9 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", responses((status = 204)))]
 #[post("/auth/logout")]
 pub async fn logout() -> HttpResponse {
-    HttpResponse::NoContent().cookie(crate::routes::pages::session::expired_cookie()).finish()
+    HttpResponse::NoContent()
+        .cookie(crate::routes::pages::session::expired_cookie())
+        .finish()
 }
 
 #[derive(Deserialize, ToSchema, Default)]

@@ -41,7 +41,10 @@ pub struct PersonView {
 pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonView> {
     db::run(&state.pool, move |conn| {
         let person = people::find_by_id(conn, &person_id)?.ok_or(AppError::NotFound)?;
-        let mut roles: Vec<Role> = people::grants_of(conn, &person.id)?.iter().filter_map(|g| g.role()).collect();
+        let mut roles: Vec<Role> = people::grants_of(conn, &person.id)?
+            .iter()
+            .filter_map(|g| g.role())
+            .collect();
         roles.sort();
         roles.dedup();
         let school = match &person.school_id {
@@ -55,12 +58,15 @@ pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonV
             None => None,
         };
         let stage = match &person.stage_code {
-            Some(code) => stages::all(conn)?.into_iter().find(|s| &s.code == code).map(|s| StageRef {
-                code: s.code,
-                position: s.position,
-                name_en: s.name_en,
-                name_cy: s.name_cy,
-            }),
+            Some(code) => stages::all(conn)?
+                .into_iter()
+                .find(|s| &s.code == code)
+                .map(|s| StageRef {
+                    code: s.code,
+                    position: s.position,
+                    name_en: s.name_en,
+                    name_cy: s.name_cy,
+                }),
             None => None,
         };
         Ok(PersonView {

@@ -62,7 +62,13 @@ fn signed_in_redirect(state: &AppState, person: &Person, to: &str) -> AppResult<
 pub async fn register_form(page: Page) -> AppResult<HttpResponse> {
     let language = page.context.i18n.language;
     let form = FormState::default().with_value("preferred_language", language.code());
-    render(StatusCode::OK, &RegisterPage { page: page.context, form })
+    render(
+        StatusCode::OK,
+        &RegisterPage {
+            page: page.context,
+            form,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -75,13 +81,22 @@ pub struct RegisterForm {
 }
 
 #[post("/register")]
-pub async fn register(state: web::Data<AppState>, page: Page, form: web::Form<RegisterForm>) -> AppResult<HttpResponse> {
+pub async fn register(
+    state: web::Data<AppState>,
+    page: Page,
+    form: web::Form<RegisterForm>,
+) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let language = page.context.i18n.language;
     let typed = FormState::default()
         .with_value("name", &form.name)
         .with_value("email", &form.email)
-        .with_value("preferred_language", form.preferred_language.as_deref().unwrap_or(language.code()));
+        .with_value(
+            "preferred_language",
+            form.preferred_language
+                .as_deref()
+                .unwrap_or(language.code()),
+        );
     let outcome = accounts::register(
         &state,
         Registration {
@@ -100,7 +115,13 @@ pub async fn register(state: web::Data<AppState>, page: Page, form: web::Form<Re
         Err(other) => return Err(other),
     };
     let form = typed.with_errors(language, &errors);
-    render(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page: page.context, form })
+    render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &RegisterPage {
+            page: page.context,
+            form,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -134,7 +155,11 @@ pub struct LoginForm {
 }
 
 #[post("/login")]
-pub async fn login(state: web::Data<AppState>, page: Page, form: web::Form<LoginForm>) -> AppResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    page: Page,
+    form: web::Form<LoginForm>,
+) -> AppResult<HttpResponse> {
     let next = safe_next(form.next.as_deref(), "/profile");
     match accounts::authenticate(&state, &form.email, &form.password).await {
         Ok(person) => signed_in_redirect(&state, &person, &next),
@@ -142,8 +167,22 @@ pub async fn login(state: web::Data<AppState>, page: Page, form: web::Form<Login
             let language = page.context.i18n.language;
             let form = FormState::default()
                 .with_value("email", &form.email)
-                .with_errors(language, &[FieldError::new("email", "problem-invalid-credentials-detail")]);
-            render(StatusCode::UNAUTHORIZED, &LoginPage { page: page.context, form, next, notice: None })
+                .with_errors(
+                    language,
+                    &[FieldError::new(
+                        "email",
+                        "problem-invalid-credentials-detail",
+                    )],
+                );
+            render(
+                StatusCode::UNAUTHORIZED,
+                &LoginPage {
+                    page: page.context,
+                    form,
+                    next,
+                    notice: None,
+                },
+            )
         }
         Err(other) => Err(other),
     }
@@ -151,12 +190,21 @@ pub async fn login(state: web::Data<AppState>, page: Page, form: web::Form<Login
 
 #[post("/logout")]
 pub async fn logout() -> HttpResponse {
-    HttpResponse::SeeOther().cookie(expired_cookie()).insert_header((LOCATION, "/")).finish()
+    HttpResponse::SeeOther()
+        .cookie(expired_cookie())
+        .insert_header((LOCATION, "/"))
+        .finish()
 }
 
 #[get("/password/forgot")]
 pub async fn forgot_form(page: Page) -> AppResult<HttpResponse> {
-    render(StatusCode::OK, &ForgotPage { page: page.context, sent: false })
+    render(
+        StatusCode::OK,
+        &ForgotPage {
+            page: page.context,
+            sent: false,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -166,9 +214,19 @@ pub struct ForgotForm {
 }
 
 #[post("/password/forgot")]
-pub async fn forgot(state: web::Data<AppState>, page: Page, form: web::Form<ForgotForm>) -> AppResult<HttpResponse> {
+pub async fn forgot(
+    state: web::Data<AppState>,
+    page: Page,
+    form: web::Form<ForgotForm>,
+) -> AppResult<HttpResponse> {
     accounts::request_password_reset(&state, &form.email).await?;
-    render(StatusCode::OK, &ForgotPage { page: page.context, sent: true })
+    render(
+        StatusCode::OK,
+        &ForgotPage {
+            page: page.context,
+            sent: true,
+        },
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -178,7 +236,10 @@ pub struct TokenQuery {
 }
 
 #[get("/password/reset")]
-pub async fn reset_form(req: HttpRequest, query: web::Query<TokenQuery>) -> AppResult<HttpResponse> {
+pub async fn reset_form(
+    req: HttpRequest,
+    query: web::Query<TokenQuery>,
+) -> AppResult<HttpResponse> {
     let page = PageContext::new(&req, request_language(&req), None);
     let form = FormState::default().with_value("token", &query.token);
     render(StatusCode::OK, &ResetPage { page, form })
@@ -192,7 +253,11 @@ pub struct ResetForm {
 }
 
 #[post("/password/reset")]
-pub async fn reset(state: web::Data<AppState>, page: Page, form: web::Form<ResetForm>) -> AppResult<HttpResponse> {
+pub async fn reset(
+    state: web::Data<AppState>,
+    page: Page,
+    form: web::Form<ResetForm>,
+) -> AppResult<HttpResponse> {
     match accounts::reset_password(&state, &form.token, &form.password).await {
         Ok(()) => Ok(HttpResponse::SeeOther()
             .cookie(expired_cookie())
@@ -200,8 +265,16 @@ pub async fn reset(state: web::Data<AppState>, page: Page, form: web::Form<Reset
             .finish()),
         Err(AppError::Validation(errors)) => {
             let language = page.context.i18n.language;
-            let form = FormState::default().with_value("token", &form.token).with_errors(language, &errors);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { page: page.context, form })
+            let form = FormState::default()
+                .with_value("token", &form.token)
+                .with_errors(language, &errors);
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ResetPage {
+                    page: page.context,
+                    form,
+                },
+            )
         }
         Err(other) => Err(other),
     }

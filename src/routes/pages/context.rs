@@ -33,10 +33,13 @@ impl PageContext {
             "" => req.path().to_owned(),
             query => format!("{}?{}", req.path(), strip_lang(query)),
         };
-        let next = serde_urlencoded::to_string([("next", here.trim_end_matches('?'))]).unwrap_or_default();
+        let next =
+            serde_urlencoded::to_string([("next", here.trim_end_matches('?'))]).unwrap_or_default();
         Self {
             i18n: Translator::new(language),
-            user: user.map(|u| UserSummary { name: u.person.name.clone() }),
+            user: user.map(|u| UserSummary {
+                name: u.person.name.clone(),
+            }),
             path: req.path().to_owned(),
             switch_url: format!("/language/{}?{next}", language.other().code()),
         }
@@ -44,7 +47,11 @@ impl PageContext {
 }
 
 fn strip_lang(query: &str) -> String {
-    query.split('&').filter(|pair| !pair.starts_with("lang=")).collect::<Vec<_>>().join("&")
+    query
+        .split('&')
+        .filter(|pair| !pair.starts_with("lang="))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The page context together with the signed-in person, when there is one.
@@ -67,7 +74,10 @@ impl FromRequest for Page {
                 Err(other) => return Err(other),
             };
             let language = request_language(&req);
-            Ok(Page { context: PageContext::new(&req, language, user.as_ref()), user })
+            Ok(Page {
+                context: PageContext::new(&req, language, user.as_ref()),
+                user,
+            })
         })
     }
 }
@@ -99,11 +109,17 @@ impl FormState {
     }
 
     pub fn value(&self, field: &str) -> &str {
-        self.values.get(field).map(String::as_str).unwrap_or_default()
+        self.values
+            .get(field)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     pub fn has_error(&self, field: &str) -> bool {
@@ -112,6 +128,10 @@ impl FormState {
 }
 
 pub fn render(status: StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
-    let body = template.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template failed: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    let body = template
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template failed: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }

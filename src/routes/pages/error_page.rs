@@ -30,9 +30,17 @@ pub async fn render_errors(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     let language = request_language(req.request());
     let is_api = req.path().starts_with("/api/");
-    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
     let response = next.call(req).await?;
-    let Some(error) = response.response().error().and_then(|e| e.as_error::<AppError>()) else {
+    let Some(error) = response
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+    else {
         return Ok(response.map_into_left_body());
     };
     let replacement = if is_api {
@@ -45,7 +53,9 @@ pub async fn render_errors(
             query => format!("{}?{query}", response.request().path()),
         };
         let next = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
-        HttpResponse::SeeOther().insert_header((LOCATION, format!("/login?{next}"))).finish()
+        HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/login?{next}")))
+            .finish()
     } else {
         let problem = error.problem(language);
         let fallback = format!("{}: {}", problem.title, problem.detail);

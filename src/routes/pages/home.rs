@@ -18,5 +18,11 @@ struct HomePage {
 #[get("/")]
 pub async fn home(state: web::Data<AppState>, page: Page) -> AppResult<HttpResponse> {
     let stages = db::run(&state.pool, |conn| Ok(stages::all(conn)?)).await?;
-    render(StatusCode::OK, &HomePage { page: page.context, stages })
+    render(
+        StatusCode::OK,
+        &HomePage {
+            page: page.context,
+            stages,
+        },
+    )
 }

@@ -28,7 +28,12 @@ pub async fn switch(
     if let Some(user) = user {
         let person_id = user.person.id.clone();
         db::run(&state.pool, move |conn| {
-            people::set_preferred_language(conn, &person_id, language.code(), Utc::now().naive_utc())?;
+            people::set_preferred_language(
+                conn,
+                &person_id,
+                language.code(),
+                Utc::now().naive_utc(),
+            )?;
             Ok(())
         })
         .await?;

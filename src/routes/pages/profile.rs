@@ -25,7 +25,11 @@ struct ProfilePage {
 }
 
 #[get("/profile")]
-pub async fn profile(req: HttpRequest, state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+pub async fn profile(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
     let profile = load_view(&state, user.person.id.clone()).await?;
     let all = db::run(&state.pool, |conn| Ok(stages::all(conn)?)).await?;
     let current = profile.stage.as_ref().map(|s| s.position);
@@ -41,5 +45,12 @@ pub async fn profile(req: HttpRequest, state: web::Data<AppState>, user: Current
         })
         .collect();
     let page = PageContext::new(&req, request_language(&req), Some(&user));
-    render(StatusCode::OK, &ProfilePage { page, profile, pathway })
+    render(
+        StatusCode::OK,
+        &ProfilePage {
+            page,
+            profile,
+            pathway,
+        },
+    )
 }

@@ -39,7 +39,9 @@ pub fn language_cookie(language: Language) -> Cookie<'static> {
 /// Only paths on this site, so that `next=` cannot send anyone elsewhere.
 pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
         _ => fallback.to_owned(),
     }
 }
