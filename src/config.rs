@@ -231,3 +231,92 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub format: LogFormat,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn load(jail: &Jail, environment: Environment) -> Result<Settings, ConfigError> {
+        Settings::load_from(jail.directory(), environment)
+    }
+
+    #[test]
+    fn built_in_defaults_serve_sqlite_on_port_8080() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(jail, Environment::Development).map_err(|e| e.to_string())?;
+            assert_eq!(settings.server.port, 8080);
+            assert_eq!(settings.database.url, "sqlite://data/llwybr.sqlite3");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn files_then_prefixed_variables_then_database_url_override() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file("test.toml", "[server]\nport = 7000\nworkers = 3\n")?;
+            jail.set_env("LLWYBR__SERVER__PORT", "9000");
+            jail.set_env("LLWYBR__MAIL__TRANSPORT", "log");
+            jail.set_env("DATABASE_URL", "postgres://postgres@127.0.0.1/llwybr");
+            let settings = load(jail, Environment::Test).map_err(|e| e.to_string())?;
+            assert_eq!(settings.server.port, 9000);
+            assert_eq!(settings.server.workers, 3);
+            assert_eq!(settings.mail.transport, MailTransport::Log);
+            assert_eq!(
+                settings.database.url,
+                "postgres://postgres@127.0.0.1/llwybr"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_needs_a_real_token_secret() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let refused = load(jail, Environment::Production)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(refused.contains("default token secret"), "{refused}");
+
+            jail.set_env("LLWYBR__AUTH__TOKEN_SECRET", "too-short");
+            let refused = load(jail, Environment::Production)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(refused.contains("too short"), "{refused}");
+
+            jail.set_env(
+                "LLWYBR__AUTH__TOKEN_SECRET",
+                "x7Hq2m9Lk4Vt8Wn1Rz6Yb3Pc5Df0Gs2J",
+            );
+            assert!(load(jail, Environment::Production).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("LLWYBR__MAIL__SMTP_PASSWORD", "smtp-secret-value");
+            let settings = load(jail, Environment::Development).map_err(|e| e.to_string())?;
+            let shown = format!("{settings:?}");
+            assert!(!shown.contains("smtp-secret-value"));
+            assert!(!shown.contains(DEVELOPMENT_TOKEN_SECRET));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_environment_is_refused() {
+        assert!(Environment::parse("staging").is_err());
+        assert_eq!(
+            Environment::parse("PRODUCTION").ok(),
+            Some(Environment::Production)
+        );
+    }
+}
