@@ -1,6 +1,7 @@
 //! Pure rules of the domain: no I/O, unit-tested without a database.
 
 pub mod email;
+pub mod enrolment;
 pub mod language;
 pub mod password;
 pub mod person_name;
