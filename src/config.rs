@@ -233,6 +233,8 @@ pub struct LogSettings {
 }
 
 #[cfg(test)]
+// figment's Jail closures must return its (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use figment::Jail;

@@ -32,6 +32,9 @@ pub enum AppError {
     NotFound,
     #[error("conflict ({0})")]
     Conflict(&'static str),
+    /// Well-formed but refused by a rule (e.g. not eligible for a programme): 422 with the reason.
+    #[error("refused ({0})")]
+    Refused(&'static str),
     #[error("the database is unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -53,6 +56,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::Refused(_) => "refused",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -68,6 +72,7 @@ impl AppError {
             AppError::Forbidden => "problem-forbidden-title",
             AppError::NotFound => "problem-not-found-title",
             AppError::Conflict(_) => "problem-conflict-title",
+            AppError::Refused(_) => "problem-refused-title",
             AppError::Unavailable => "problem-unavailable-title",
             AppError::Internal(_) => "problem-internal-title",
         }
@@ -76,7 +81,7 @@ impl AppError {
     fn detail_key(&self) -> &'static str {
         match self {
             AppError::Validation(_) => "problem-validation-detail",
-            AppError::BadRequest(key) | AppError::Conflict(key) => key,
+            AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Refused(key) => key,
             AppError::Unauthenticated => "problem-unauthenticated-detail",
             AppError::InvalidCredentials => "problem-invalid-credentials-detail",
             AppError::Forbidden => "problem-forbidden-detail",
@@ -135,7 +140,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Validation(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,

@@ -1,5 +1,6 @@
 //! Llwybr: leadership development and CPD enrolment for Welsh education consortia.
 
+pub mod applications;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -2,6 +2,8 @@
 //! backend from the URL scheme, and the embedded migrations for each.
 
 pub mod audit;
+pub mod catalogue;
+pub mod enrolments;
 pub mod outbox;
 pub mod people;
 pub mod schema;
@@ -93,9 +95,11 @@ impl ConnectionManager {
     }
 }
 
-// WAL lets readers work beside the writer; the busy timeout makes concurrent writers queue
-// rather than fail; foreign keys are off by default in SQLite.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+// The busy timeout comes first, so that the pragmas after it wait for a lock rather than fail;
+// it makes concurrent writers queue. WAL lets readers work beside the writer (it is a property
+// of the file, switched on once in `connect`, and confirmed here); foreign keys are off by
+// default in SQLite.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 impl ManageConnection for ConnectionManager {
@@ -141,6 +145,8 @@ pub enum DatabaseError {
     },
     #[error("could not connect to the database: {0}")]
     Pool(#[from] r2d2::PoolError),
+    #[error("could not open the database: {0}")]
+    Open(#[from] r2d2::Error),
     #[error("could not apply the database migrations: {0}")]
     Migrations(String),
 }
@@ -158,10 +164,16 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<DbPool, D
             source,
         })?;
     }
+    // Switch a new file to WAL from one connection, before the pool opens several at once and
+    // they race for the lock the switch needs.
+    let manager = ConnectionManager::new(url);
+    if let DatabaseUrl::Sqlite(_) = &manager.url {
+        manager.connect()?;
+    }
     let pool = Pool::builder()
         .max_size(pool_size)
         .connection_timeout(timeout)
-        .build(ConnectionManager::new(url))?;
+        .build(manager)?;
     Ok(pool)
 }
 

@@ -238,3 +238,15 @@ pub fn consume_password_reset(
         .first(conn)
         .optional()
 }
+
+/// The headteachers of a school, who endorse its staff's applications.
+pub fn headteachers_of(conn: &mut DbConnection, school_id: &str) -> QueryResult<Vec<Person>> {
+    people::table
+        .inner_join(role_grants::table)
+        .filter(role_grants::role.eq(Role::Headteacher.as_str()))
+        .filter(role_grants::school_id.eq(school_id))
+        .filter(people::active.eq(true))
+        .select(Person::as_select())
+        .distinct()
+        .load(conn)
+}

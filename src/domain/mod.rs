@@ -1,5 +1,7 @@
 //! Pure rules of the domain: no I/O, unit-tested without a database.
 
+pub mod catalogue;
+pub mod eligibility;
 pub mod email;
 pub mod enrolment;
 pub mod language;

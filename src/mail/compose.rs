@@ -110,3 +110,20 @@ pub fn password_reset(
     content.action = Some((t(language, "email-reset-action"), reset_url.to_owned()));
     content.into_outbox("password_reset", recipient, now)
 }
+
+/// A short notice: a subject, paragraphs already worded in the recipient's language, and
+/// perhaps a link.
+pub fn notice(
+    recipient: &Recipient<'_>,
+    template: &str,
+    subject: String,
+    paragraphs: Vec<String>,
+    action: Option<(String, String)>,
+    now: NaiveDateTime,
+) -> anyhow::Result<NewOutboxEmail> {
+    let mut content = EmailContent::new(recipient, "email-signoff");
+    content.subject = subject;
+    content.paragraphs = paragraphs;
+    content.action = action;
+    content.into_outbox(template, recipient, now)
+}

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use llwybr::config::{Environment, Settings};
 use llwybr::db::DbPool;
+use llwybr::domain::role::Role;
 use llwybr::startup::Application;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -307,4 +308,206 @@ fn database_names_are_replaced_in_urls() {
         replace_database_name("postgres://u@h", "x"),
         "postgres://u@h/x"
     );
+}
+
+/// One argon2 hash of PASSWORD, shared by people made directly in the database.
+fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| llwybr::auth::passwords::hash(PASSWORD).expect("hash"))
+}
+
+/// Someone made directly in the database, with a token to act as them.
+pub struct TestPerson {
+    pub email: String,
+    pub token: String,
+}
+
+impl TestApp {
+    /// Makes a school (and its consortium and authority, once) and returns its id.
+    pub fn school(&self, name: &str) -> String {
+        use diesel::prelude::*;
+        use llwybr::db::schema::{consortia, local_authorities, schools};
+        let mut conn = self.pool.get().expect("connection");
+        let now = chrono::Utc::now().naive_utc();
+        let la: Option<String> = local_authorities::table
+            .select(local_authorities::id)
+            .first(&mut conn)
+            .optional()
+            .expect("la");
+        let la = la.unwrap_or_else(|| {
+            let consortium = uuid::Uuid::new_v4().to_string();
+            diesel::insert_into(consortia::table)
+                .values((
+                    consortia::id.eq(&consortium),
+                    consortia::code.eq("csc"),
+                    consortia::name_en.eq("Central South Consortium"),
+                    consortia::name_cy.eq("Consortiwm Canolbarth y De"),
+                    consortia::created_at.eq(now),
+                ))
+                .execute(&mut conn)
+                .expect("consortium");
+            let la = uuid::Uuid::new_v4().to_string();
+            diesel::insert_into(local_authorities::table)
+                .values((
+                    local_authorities::id.eq(&la),
+                    local_authorities::consortium_id.eq(&consortium),
+                    local_authorities::code.eq("cardiff"),
+                    local_authorities::name_en.eq("Cardiff"),
+                    local_authorities::name_cy.eq("Caerdydd"),
+                    local_authorities::created_at.eq(now),
+                ))
+                .execute(&mut conn)
+                .expect("authority");
+            la
+        });
+        let id = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(schools::table)
+            .values((
+                schools::id.eq(&id),
+                schools::local_authority_id.eq(&la),
+                schools::name_en.eq(name),
+                schools::name_cy.eq(name),
+                schools::sector.eq("primary"),
+                schools::language_medium.eq("welsh"),
+                schools::created_at.eq(now),
+                schools::updated_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("school");
+        id
+    }
+
+    /// A person with these roles (every person is also a participant), at a school and stage.
+    pub fn person(
+        &self,
+        email: &str,
+        roles: &[Role],
+        school: Option<&str>,
+        stage: Option<&str>,
+    ) -> TestPerson {
+        use llwybr::db::people::{NewPerson, NewRoleGrant, insert_grant, insert_person};
+        let mut conn = self.pool.get().expect("connection");
+        let now = chrono::Utc::now().naive_utc();
+        let id = uuid::Uuid::new_v4().to_string();
+        insert_person(
+            &mut conn,
+            &NewPerson {
+                id: &id,
+                email,
+                name: email.split('@').next().unwrap_or(email),
+                password_hash: Some(password_hash()),
+                preferred_language: "en",
+                school_id: school,
+                stage_code: stage,
+                job_title: None,
+                active: true,
+                created_at: now,
+                updated_at: now,
+                credentials_changed_at: now,
+            },
+        )
+        .expect("person");
+        let mut all = vec![Role::Participant];
+        all.extend_from_slice(roles);
+        for role in all {
+            insert_grant(
+                &mut conn,
+                &NewRoleGrant {
+                    id: &uuid::Uuid::new_v4().to_string(),
+                    person_id: &id,
+                    role: role.as_str(),
+                    school_id: if role == Role::Headteacher {
+                        school
+                    } else {
+                        None
+                    },
+                    local_authority_id: None,
+                    programme_id: None,
+                    granted_by: None,
+                    granted_at: now,
+                },
+            )
+            .expect("grant");
+        }
+        let token = llwybr::auth::tokens::TokenKeys::new(&self.settings.auth)
+            .issue(&id, chrono::Utc::now())
+            .expect("token");
+        TestPerson {
+            email: email.to_owned(),
+            token,
+        }
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates a programme and one cohort through the API, as `lead`; returns (programme, cohort) ids.
+    pub async fn programme_with_cohort(
+        &self,
+        lead: &TestPerson,
+        code: &str,
+        endorsement: bool,
+        stages: &[&str],
+        capacity: i64,
+    ) -> (String, String) {
+        let programme = self
+            .post_as(
+                &lead.token,
+                "/api/v1/programmes",
+                &json!({
+                    "code": code, "title_en": "Middle Leadership Development Programme",
+                    "title_cy": "Rhaglen Datblygu Arweinyddiaeth Ganol",
+                    "description_en": "For aspiring and new middle leaders.",
+                    "description_cy": "Ar gyfer darpar arweinwyr canol ac arweinwyr canol newydd.",
+                    "target_stages": stages, "requires_endorsement": endorsement, "delivery_language": "bilingual"
+                }),
+            )
+            .await;
+        assert_eq!(
+            programme.status(),
+            201,
+            "{}",
+            programme.text().await.unwrap_or_default()
+        );
+        let programme: Value = programme.json().await.expect("json");
+        let programme_id = programme["id"].as_str().expect("id").to_owned();
+        // Dates relative to today, so that the cohort is always taking applications.
+        let day = |days: i64| {
+            (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+        };
+        let cohort = self
+            .post_as(
+                &lead.token,
+                &format!("/api/v1/programmes/{programme_id}/cohorts"),
+                &json!({
+                    "name": "Cohort 1", "capacity": capacity, "starts_on": day(60), "ends_on": day(240),
+                    "language_medium": "bilingual", "applications_close_on": day(30)
+                }),
+            )
+            .await;
+        assert_eq!(
+            cohort.status(),
+            201,
+            "{}",
+            cohort.text().await.unwrap_or_default()
+        );
+        let cohort: Value = cohort.json().await.expect("json");
+        (programme_id, cohort["id"].as_str().expect("id").to_owned())
+    }
 }

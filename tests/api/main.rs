@@ -2,8 +2,10 @@
 //! database (a temporary SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set).
 
 mod auth;
+mod catalogue;
 mod cli;
 mod config;
+mod enrolment;
 mod health;
 mod helpers;
 mod migrations;

@@ -17,6 +17,16 @@ use crate::routes::{api, health};
         api::auth::reset_password,
         api::me::me,
         api::stages::list,
+        api::programmes::create,
+        api::programmes::list,
+        api::cohorts::create,
+        api::cohorts::update,
+        api::cohorts::roster,
+        api::applications::apply,
+        api::applications::mine,
+        api::applications::withdraw,
+        api::applications::endorse,
+        api::applications::decline,
         document,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -24,6 +34,8 @@ use crate::routes::{api, health};
     tags(
         (name = "accounts", description = "Registration, sign-in and the current person"),
         (name = "continuum", description = "The leadership continuum"),
+        (name = "catalogue", description = "Programmes and cohorts"),
+        (name = "applications", description = "Applying, endorsement, the waiting list and rosters"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

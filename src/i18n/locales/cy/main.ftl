@@ -110,3 +110,48 @@ email-reset-body = Gofynnodd rhywun am ailosod cyfrinair eich cyfrif Llwybr. Def
 email-reset-expiry = Mae'r ddolen yn gweithio unwaith, o fewn { $minutes } munud.
 email-reset-ignore = Os na wnaethoch chi ofyn am hyn, anwybyddwch y neges hon: bydd eich cyfrinair yn aros fel y mae.
 email-reset-action = Dewis cyfrinair newydd
+
+## Catalog a cheisiadau: gwallau meysydd
+error-required = Ni ellir gadael hwn yn wag.
+error-too-long = Mae hwn yn rhy hir.
+error-code-invalid = Defnyddiwch 2 i 64 o lythrennau bach, digidau a chysylltnodau, fel new-to-headship.
+error-delivery-language-invalid = Dewiswch english, welsh neu bilingual.
+error-percentage-invalid = Rhowch ganran o 0 i 100.
+error-stage-unknown = Nid yw un o'r camau ar y continwwm arweinyddiaeth.
+error-capacity-invalid = Rhaid i'r capasiti fod yn rhif cyfan o 1 i 10,000.
+error-date-invalid = Rhowch y dyddiad fel BBBB-MM-DD, fel 2026-09-14.
+error-ends-before-start = Ni all y garfan ddod i ben cyn iddi ddechrau.
+error-closes-after-end = Rhaid i'r ceisiadau gau cyn i'r garfan ddod i ben.
+error-cohort-status-invalid = Rhaid i'r statws fod yn open neu closed.
+
+## Catalog a cheisiadau: problemau
+problem-refused-title = Ni ellir gwneud hyn
+problem-programme-code-taken = Mae gan raglen arall y cod hwn yn barod.
+problem-cohort-name-taken = Mae gan y rhaglen hon garfan gyda'r enw hwnnw yn barod.
+problem-cohort-closed = Nid yw'r garfan hon yn derbyn ceisiadau.
+problem-already-applied = Mae gennych gais ar gyfer y rhaglen hon yn barod.
+problem-illegal-transition = Ni ellir newid y cais fel hyn o'r man lle mae nawr.
+problem-changed-meanwhile = Newidiodd rhywun arall y cais hwn ar yr un pryd. Ail-lwythwch a rhowch gynnig arall arni.
+problem-capacity-below-seats = Ni all y capasiti fod yn llai na nifer y lleoedd sydd wedi'u cymryd yn barod.
+ineligible-stage-not-set = Mae'r rhaglen hon ar gyfer camau penodol o'r continwwm. Gosodwch eich cam yn eich proffil yn gyntaf.
+ineligible-stage-not-targeted = Nid yw'r rhaglen hon wedi'i hanelu at eich cam chi o'r continwwm.
+ineligible-stage-too-early = Mae'r rhaglen hon ar gyfer pobl sydd ymhellach ar hyd y continwwm na'ch cam chi.
+ineligible-role-missing = Mae'r rhaglen hon ar gyfer pobl mewn rôl nad yw gennych.
+
+## Negeseuon e-bost am geisiadau
+email-see-applications = Gweld eich ceisiadau
+email-received-subject = Mae eich cais am { $programme } wedi dod i law
+email-received-body = Mae eich cais am { $cohort } o { $programme } bellach gyda'ch pennaeth i'w gymeradwyo. Byddwn yn anfon e-bost atoch pan fyddant wedi penderfynu.
+email-confirmed-subject = Mae eich lle ar { $programme } wedi'i gadarnhau
+email-confirmed-body = Mae gennych le yn { $cohort } o { $programme }, sy'n dechrau ar { $starts }.
+email-waitlisted-subject = Rydych ar y rhestr aros ar gyfer { $programme }
+email-waitlisted-body = Mae { $cohort } o { $programme } yn llawn, felly chi yw rhif { $position } ar ei rhestr aros. Byddwn yn anfon e-bost atoch cyn gynted ag y bydd lle yn eiddo i chi.
+email-promoted-subject = Mae lle ar { $programme } yn eiddo i chi nawr
+email-promoted-body = Mae lle wedi dod yn rhydd yn { $cohort } o { $programme } ac mae'n eiddo i chi: rydych wedi symud o'r rhestr aros i le wedi'i gadarnhau.
+email-declined-subject = Ni chafodd eich cais am { $programme } ei gymeradwyo
+email-declined-body = Ni wnaeth eich pennaeth gymeradwyo eich cais am { $cohort } o { $programme }. Siaradwch â nhw am y rhesymau ac am yr amser iawn i wneud cais eto.
+email-withdrawn-subject = Rydych wedi tynnu'n ôl o { $programme }
+email-withdrawn-body = Mae eich cais am { $cohort } o { $programme } wedi'i dynnu'n ôl. Os oedd gennych le, mae wedi mynd i'r person nesaf sy'n aros.
+email-endorse-subject = Mae { $name } yn gofyn am eich cymeradwyaeth
+email-endorse-body = Mae { $name } wedi gwneud cais am { $cohort } o { $programme } ac mae angen eich cymeradwyaeth chi fel eu pennaeth.
+email-endorse-action = Adolygu'r cais

@@ -110,3 +110,48 @@ email-reset-body = Someone asked to reset the password of your Llwybr account. U
 email-reset-expiry = The link works once, within { $minutes } minutes.
 email-reset-ignore = If you did not ask for this, ignore this email: your password stays as it is.
 email-reset-action = Choose a new password
+
+## Catalogue and applications: field errors
+error-required = This cannot be left empty.
+error-too-long = This is too long.
+error-code-invalid = Use 2 to 64 lower-case letters, digits and hyphens, like new-to-headship.
+error-delivery-language-invalid = Choose english, welsh or bilingual.
+error-percentage-invalid = Give a percentage from 0 to 100.
+error-stage-unknown = One of the stages is not on the leadership continuum.
+error-capacity-invalid = The capacity must be a whole number from 1 to 10,000.
+error-date-invalid = Give the date as YYYY-MM-DD, like 2026-09-14.
+error-ends-before-start = The cohort cannot end before it starts.
+error-closes-after-end = Applications must close before the cohort ends.
+error-cohort-status-invalid = The status must be open or closed.
+
+## Catalogue and applications: problems
+problem-refused-title = This cannot be done
+problem-programme-code-taken = Another programme already has this code.
+problem-cohort-name-taken = This programme already has a cohort with that name.
+problem-cohort-closed = This cohort is not taking applications.
+problem-already-applied = You already have an application for this programme.
+problem-illegal-transition = The application cannot be changed that way from where it stands now.
+problem-changed-meanwhile = Someone else changed this application at the same moment. Reload and try again.
+problem-capacity-below-seats = The capacity cannot be less than the number of seats already taken.
+ineligible-stage-not-set = This programme is for particular stages of the continuum. Set your stage in your profile first.
+ineligible-stage-not-targeted = This programme is not aimed at your stage of the continuum.
+ineligible-stage-too-early = This programme is for people further along the continuum than your stage.
+ineligible-role-missing = This programme is for people in a role you do not hold.
+
+## Application emails
+email-see-applications = See your applications
+email-received-subject = We have your application for { $programme }
+email-received-body = Your application for { $cohort } of { $programme } is now with your headteacher for endorsement. We will email you when they have decided.
+email-confirmed-subject = Your place on { $programme } is confirmed
+email-confirmed-body = You have a place in { $cohort } of { $programme }, which starts on { $starts }.
+email-waitlisted-subject = You are on the waiting list for { $programme }
+email-waitlisted-body = { $cohort } of { $programme } is full, so you are number { $position } on its waiting list. We will email you as soon as a place is yours.
+email-promoted-subject = A place on { $programme } is now yours
+email-promoted-body = A place has come free in { $cohort } of { $programme } and it is yours: you have moved from the waiting list to a confirmed place.
+email-declined-subject = Your application for { $programme } was not endorsed
+email-declined-body = Your headteacher did not endorse your application for { $cohort } of { $programme }. Talk to them about the reasons and the right time to apply again.
+email-withdrawn-subject = You have withdrawn from { $programme }
+email-withdrawn-body = Your application for { $cohort } of { $programme } is withdrawn. If you held a place, it has gone to the next person waiting.
+email-endorse-subject = { $name } asks for your endorsement
+email-endorse-body = { $name } has applied for { $cohort } of { $programme } and needs your endorsement as their headteacher.
+email-endorse-action = Review the application

@@ -1,0 +1,243 @@
+//! Programmes, their target stages, and their cohorts.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{cohorts, programme_target_stages, programmes};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = programmes)]
+pub struct Programme {
+    pub id: String,
+    pub code: String,
+    pub title_en: String,
+    pub title_cy: String,
+    pub description_en: String,
+    pub description_cy: String,
+    pub provider_id: Option<String>,
+    pub delivery_language: String,
+    pub requires_endorsement: bool,
+    pub completion_min_attendance_pct: i32,
+    pub eligibility_rules: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = programmes)]
+pub struct NewProgramme<'a> {
+    pub id: &'a str,
+    pub code: &'a str,
+    pub title_en: &'a str,
+    pub title_cy: &'a str,
+    pub description_en: &'a str,
+    pub description_cy: &'a str,
+    pub provider_id: Option<&'a str>,
+    pub delivery_language: &'a str,
+    pub requires_endorsement: bool,
+    pub completion_min_attendance_pct: i32,
+    pub eligibility_rules: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cohorts)]
+pub struct Cohort {
+    pub id: String,
+    pub programme_id: String,
+    pub name: String,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub waitlist_counter: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub applications_open_on: Option<NaiveDate>,
+    pub applications_close_on: Option<NaiveDate>,
+    pub language_medium: String,
+    pub status: String,
+    pub lead_id: Option<String>,
+    pub venue: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = cohorts)]
+pub struct NewCohort<'a> {
+    pub id: &'a str,
+    pub programme_id: &'a str,
+    pub name: &'a str,
+    pub capacity: i32,
+    pub seats_taken: i32,
+    pub waitlist_counter: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub applications_open_on: Option<NaiveDate>,
+    pub applications_close_on: Option<NaiveDate>,
+    pub language_medium: &'a str,
+    pub status: &'a str,
+    pub lead_id: Option<&'a str>,
+    pub venue: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert_programme(
+    conn: &mut DbConnection,
+    programme: &NewProgramme<'_>,
+    stages: &[String],
+) -> QueryResult<()> {
+    diesel::insert_into(programmes::table)
+        .values(programme)
+        .execute(conn)?;
+    for stage in stages {
+        diesel::insert_into(programme_target_stages::table)
+            .values((
+                programme_target_stages::programme_id.eq(programme.id),
+                programme_target_stages::stage_code.eq(stage),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find_programme(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Programme>> {
+    programmes::table
+        .find(id)
+        .select(Programme::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn target_stages(conn: &mut DbConnection, programme_id: &str) -> QueryResult<Vec<String>> {
+    programme_target_stages::table
+        .filter(programme_target_stages::programme_id.eq(programme_id))
+        .select(programme_target_stages::stage_code)
+        .order(programme_target_stages::stage_code.asc())
+        .load(conn)
+}
+
+/// Every (programme, stage) pair, for building the catalogue in one query.
+pub fn all_target_stages(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    programme_target_stages::table
+        .select((
+            programme_target_stages::programme_id,
+            programme_target_stages::stage_code,
+        ))
+        .load(conn)
+}
+
+pub fn active_programmes(conn: &mut DbConnection) -> QueryResult<Vec<Programme>> {
+    programmes::table
+        .filter(programmes::active.eq(true))
+        .order(programmes::title_en.asc())
+        .select(Programme::as_select())
+        .load(conn)
+}
+
+pub fn insert_cohort(conn: &mut DbConnection, cohort: &NewCohort<'_>) -> QueryResult<()> {
+    diesel::insert_into(cohorts::table)
+        .values(cohort)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_cohort(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Cohort>> {
+    cohorts::table
+        .find(id)
+        .select(Cohort::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn cohorts_of(conn: &mut DbConnection, programme_id: &str) -> QueryResult<Vec<Cohort>> {
+    cohorts::table
+        .filter(cohorts::programme_id.eq(programme_id))
+        .order(cohorts::starts_on.asc())
+        .select(Cohort::as_select())
+        .load(conn)
+}
+
+pub fn all_cohorts(conn: &mut DbConnection) -> QueryResult<Vec<Cohort>> {
+    cohorts::table
+        .order(cohorts::starts_on.asc())
+        .select(Cohort::as_select())
+        .load(conn)
+}
+
+/// Takes one seat if one is free. A single conditional UPDATE, so that concurrent applicants
+/// can never take more seats than the cohort has, on either database.
+pub fn claim_seat(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<bool> {
+    diesel::update(
+        cohorts::table
+            .filter(cohorts::id.eq(cohort_id))
+            .filter(cohorts::seats_taken.lt(cohorts::capacity)),
+    )
+    .set(cohorts::seats_taken.eq(cohorts::seats_taken + 1))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn release_seat(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<()> {
+    diesel::update(
+        cohorts::table
+            .filter(cohorts::id.eq(cohort_id))
+            .filter(cohorts::seats_taken.gt(0)),
+    )
+    .set(cohorts::seats_taken.eq(cohorts::seats_taken - 1))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// The next ticket in the cohort's waiting list. The increment locks the cohort's row (or, on
+/// SQLite, the database) until the transaction ends, so tickets keep arrival order.
+pub fn take_waitlist_ticket(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<i64> {
+    diesel::update(cohorts::table.filter(cohorts::id.eq(cohort_id)))
+        .set(cohorts::waitlist_counter.eq(cohorts::waitlist_counter + 1))
+        .execute(conn)?;
+    cohorts::table
+        .find(cohort_id)
+        .select(cohorts::waitlist_counter)
+        .first(conn)
+}
+
+#[derive(Debug, AsChangeset, Default)]
+#[diesel(table_name = cohorts)]
+pub struct CohortChanges {
+    pub capacity: Option<i32>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub applications_close_on: Option<NaiveDate>,
+    pub status: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Applies the changes; a capacity below the seats already taken is refused by the condition.
+pub fn update_cohort(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+    changes: &CohortChanges,
+) -> QueryResult<usize> {
+    let target = cohorts::table.filter(cohorts::id.eq(cohort_id));
+    match changes.capacity {
+        Some(capacity) => diesel::update(target.filter(cohorts::seats_taken.le(capacity)))
+            .set(changes)
+            .execute(conn),
+        None => diesel::update(target).set(changes).execute(conn),
+    }
+}
+
+pub fn find_programme_by_code(
+    conn: &mut DbConnection,
+    code: &str,
+) -> QueryResult<Option<Programme>> {
+    programmes::table
+        .filter(programmes::code.eq(code))
+        .select(Programme::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,248 @@
+//! Applications (enrolments), their dated status history, and the waiting list.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{cohorts, enrolment_events, enrolments, people, programmes, schools};
+use crate::domain::enrolment::EnrolmentStatus;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = enrolments)]
+pub struct Enrolment {
+    pub id: String,
+    pub person_id: String,
+    pub cohort_id: String,
+    pub programme_id: String,
+    pub status: String,
+    pub active: bool,
+    pub waitlist_ticket: Option<i64>,
+    pub endorsed_by: Option<String>,
+    pub endorsed_at: Option<NaiveDateTime>,
+    pub eligibility_override_reason: Option<String>,
+    pub applied_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Enrolment {
+    pub fn status(&self) -> Option<EnrolmentStatus> {
+        EnrolmentStatus::parse(&self.status)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = enrolments)]
+pub struct NewEnrolment<'a> {
+    pub id: &'a str,
+    pub person_id: &'a str,
+    pub cohort_id: &'a str,
+    pub programme_id: &'a str,
+    pub status: &'a str,
+    pub active: bool,
+    pub waitlist_ticket: Option<i64>,
+    pub eligibility_override_reason: Option<&'a str>,
+    pub applied_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, enrolment: &NewEnrolment<'_>) -> QueryResult<()> {
+    diesel::insert_into(enrolments::table)
+        .values(enrolment)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Enrolment>> {
+    enrolments::table
+        .find(id)
+        .select(Enrolment::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn active_for(
+    conn: &mut DbConnection,
+    person_id: &str,
+    programme_id: &str,
+) -> QueryResult<Option<Enrolment>> {
+    enrolments::table
+        .filter(enrolments::person_id.eq(person_id))
+        .filter(enrolments::programme_id.eq(programme_id))
+        .filter(enrolments::active.eq(true))
+        .select(Enrolment::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A dated entry in the application's history: who changed it, when, and why.
+pub struct StatusChange<'a> {
+    pub enrolment_id: &'a str,
+    pub from: Option<EnrolmentStatus>,
+    pub to: EnrolmentStatus,
+    pub actor_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub at: NaiveDateTime,
+}
+
+pub fn record_change(conn: &mut DbConnection, change: &StatusChange<'_>) -> QueryResult<()> {
+    diesel::insert_into(enrolment_events::table)
+        .values((
+            enrolment_events::id.eq(uuid::Uuid::new_v4().to_string()),
+            enrolment_events::enrolment_id.eq(change.enrolment_id),
+            enrolment_events::from_status.eq(change.from.map(EnrolmentStatus::as_str)),
+            enrolment_events::to_status.eq(change.to.as_str()),
+            enrolment_events::actor_id.eq(change.actor_id),
+            enrolment_events::reason.eq(change.reason),
+            enrolment_events::occurred_at.eq(change.at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Moves the application from `from` to `to`, only if it is still in `from`: two people acting
+/// on one application at once cannot both succeed. Returns whether it moved.
+pub fn change_status(
+    conn: &mut DbConnection,
+    id: &str,
+    from: EnrolmentStatus,
+    to: EnrolmentStatus,
+    waitlist_ticket: Option<i64>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        enrolments::table
+            .filter(enrolments::id.eq(id))
+            .filter(enrolments::status.eq(from.as_str())),
+    )
+    .set((
+        enrolments::status.eq(to.as_str()),
+        enrolments::active.eq(to.is_active()),
+        enrolments::waitlist_ticket.eq(waitlist_ticket),
+        enrolments::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn mark_endorsed(
+    conn: &mut DbConnection,
+    id: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(enrolments::table.find(id))
+        .set((
+            enrolments::endorsed_by.eq(by),
+            enrolments::endorsed_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// 1 for the head of the queue. Positions are ranks, so they never have gaps.
+pub fn waitlist_position(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+    ticket: i64,
+) -> QueryResult<i64> {
+    enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.as_str()))
+        .filter(enrolments::waitlist_ticket.le(ticket))
+        .count()
+        .get_result(conn)
+}
+
+pub fn first_waitlisted(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+) -> QueryResult<Option<Enrolment>> {
+    enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.as_str()))
+        .order(enrolments::waitlist_ticket.asc())
+        .select(Enrolment::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One application with what a list of them shows.
+#[derive(Debug, Clone, Queryable)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub status: String,
+    pub waitlist_ticket: Option<i64>,
+    pub applied_at: NaiveDateTime,
+    pub cohort_id: String,
+    pub cohort_name: String,
+    pub programme_id: String,
+    pub programme_code: String,
+    pub programme_title_en: String,
+    pub programme_title_cy: String,
+}
+
+pub fn for_person(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<ApplicationRow>> {
+    enrolments::table
+        .inner_join(cohorts::table.inner_join(programmes::table))
+        .filter(enrolments::person_id.eq(person_id))
+        .order(enrolments::applied_at.desc())
+        .select((
+            enrolments::id,
+            enrolments::status,
+            enrolments::waitlist_ticket,
+            enrolments::applied_at,
+            cohorts::id,
+            cohorts::name,
+            programmes::id,
+            programmes::code,
+            programmes::title_en,
+            programmes::title_cy,
+        ))
+        .load(conn)
+}
+
+/// A cohort's applicants in the order a lead reads them.
+#[derive(Debug, Clone, Queryable)]
+pub struct RosterRow {
+    pub enrolment_id: String,
+    pub status: String,
+    pub waitlist_ticket: Option<i64>,
+    pub applied_at: NaiveDateTime,
+    pub person_id: String,
+    pub name: String,
+    pub email: String,
+    pub school_en: Option<String>,
+    pub school_cy: Option<String>,
+}
+
+pub fn roster(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<Vec<RosterRow>> {
+    enrolments::table
+        .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+        .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .order((
+            enrolments::waitlist_ticket.asc(),
+            enrolments::applied_at.asc(),
+        ))
+        .select((
+            enrolments::id,
+            enrolments::status,
+            enrolments::waitlist_ticket,
+            enrolments::applied_at,
+            people::id,
+            people::name,
+            people::email,
+            schools::name_en.nullable(),
+            schools::name_cy.nullable(),
+        ))
+        .load(conn)
+}
+
+/// Counts of the cohort's applications by status, to check the seat count against.
+pub fn confirmed_count(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<i64> {
+    enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Confirmed.as_str()))
+        .count()
+        .get_result(conn)
+}

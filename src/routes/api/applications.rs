@@ -1,0 +1,110 @@
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::applications::{self, ApplicationOutcome, ApplicationView};
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::error::{AppResult, Problem};
+use crate::state::AppState;
+
+/// Apply for a cohort as the signed-in person. The answer says whether the application awaits
+/// the headteacher's endorsement, has a seat, or is on the waiting list (and where).
+#[utoipa::path(post, path = "/api/v1/cohorts/{id}/applications", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Cohort id")),
+    responses(
+        (status = 201, body = ApplicationOutcome),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already applied to this programme, or applications are closed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not eligible, with the reason", body = Problem, content_type = "application/problem+json")))]
+#[post("/cohorts/{id}/applications")]
+pub async fn apply(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    cohort_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let outcome = applications::apply(&state, user, cohort_id.into_inner()).await?;
+    Ok(HttpResponse::Created().json(outcome))
+}
+
+/// The signed-in person's applications, newest first.
+#[utoipa::path(get, path = "/api/v1/me/applications", tag = "applications", security(("bearer" = [])),
+    responses((status = 200, body = [ApplicationView])))]
+#[get("/me/applications")]
+pub async fn mine(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    let person_id = user.id().to_owned();
+    let views = db::run(&state.pool, move |conn| {
+        applications::applications_of(conn, &person_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(views))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ReasonRequest {
+    pub reason: Option<String>,
+}
+
+fn reason(body: Option<web::Json<ReasonRequest>>) -> Option<String> {
+    body.and_then(|b| b.into_inner().reason)
+        .map(|r| r.trim().chars().take(1000).collect())
+        .filter(|r: &String| !r.is_empty())
+}
+
+/// Withdraw your own application; a seat it held goes to the next person waiting.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")), request_body(content = Option<ReasonRequest>),
+    responses(
+        (status = 200, body = ApplicationOutcome),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible from its current status", body = Problem, content_type = "application/problem+json")))]
+#[post("/applications/{id}/withdraw")]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Option<web::Json<ReasonRequest>>,
+) -> AppResult<HttpResponse> {
+    let outcome = applications::withdraw(&state, user, id.into_inner(), reason(body)).await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}
+
+/// Endorse a member of your school's staff (their headteacher).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/endorse", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")), request_body(content = Option<ReasonRequest>),
+    responses(
+        (status = 200, body = ApplicationOutcome),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/applications/{id}/endorse")]
+pub async fn endorse(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Option<web::Json<ReasonRequest>>,
+) -> AppResult<HttpResponse> {
+    let outcome =
+        applications::decide_endorsement(&state, user, id.into_inner(), true, reason(body)).await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}
+
+/// Decline to endorse (the applicant's headteacher).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/decline", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")), request_body(content = Option<ReasonRequest>),
+    responses(
+        (status = 200, body = ApplicationOutcome),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/applications/{id}/decline")]
+pub async fn decline(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Option<web::Json<ReasonRequest>>,
+) -> AppResult<HttpResponse> {
+    let outcome =
+        applications::decide_endorsement(&state, user, id.into_inner(), false, reason(body))
+            .await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}

@@ -1,0 +1,233 @@
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::Utc;
+use diesel::Connection;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::programmes::{CohortSummary, cohort_summary};
+use crate::applications::{self, RosterEntry};
+use crate::auth::CurrentUser;
+use crate::db::catalogue::{self, CohortChanges, NewCohort};
+use crate::db::{self};
+use crate::domain::FieldError;
+use crate::domain::catalogue as rules;
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult, Problem};
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewCohortRequest {
+    pub name: String,
+    pub capacity: i64,
+    /// `YYYY-MM-DD`
+    pub starts_on: String,
+    /// `YYYY-MM-DD`
+    pub ends_on: String,
+    /// `english`, `welsh` or `bilingual`.
+    pub language_medium: String,
+    /// `YYYY-MM-DD`; the last day applications are taken.
+    pub applications_close_on: Option<String>,
+    pub venue: Option<String>,
+}
+
+/// Add a cohort to a programme (programme leads, who then lead it, and consortium admins).
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/cohorts", tag = "catalogue", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")), request_body = NewCohortRequest,
+    responses(
+        (status = 201, body = CohortSummary),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/programmes/{id}/cohorts")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    programme_id: web::Path<String>,
+    body: web::Json<NewCohortRequest>,
+) -> AppResult<HttpResponse> {
+    user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
+    let body = body.into_inner();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let name = rules::required_text("name", &body.name, 200)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let capacity = rules::capacity("capacity", body.capacity)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let starts_on = rules::date("starts_on", &body.starts_on)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let ends_on = rules::date("ends_on", &body.ends_on)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let language = rules::delivery_language("language_medium", &body.language_medium)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let close_on = match body
+        .applications_close_on
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
+        Some(raw) => rules::date("applications_close_on", raw)
+            .map_err(|e| errors.push(e))
+            .ok(),
+        None => None,
+    };
+    if let (Some(starts), Some(ends)) = (starts_on, ends_on)
+        && let Err(e) = rules::cohort_dates(starts, ends, close_on)
+    {
+        errors.push(e);
+    }
+    let (Some(name), Some(capacity), Some(starts_on), Some(ends_on), Some(language), true) = (
+        name,
+        capacity,
+        starts_on,
+        ends_on,
+        language,
+        errors.is_empty(),
+    ) else {
+        return Err(AppError::Validation(errors));
+    };
+    let lead_id = user.has(Role::ProgrammeLead).then(|| user.id().to_owned());
+    let cohort = db::run(&state.pool, move |conn| {
+        catalogue::find_programme(&mut *conn, &programme_id)?.ok_or(AppError::NotFound)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = Utc::now().naive_utc();
+        catalogue::insert_cohort(
+            conn,
+            &NewCohort {
+                id: &id,
+                programme_id: &programme_id,
+                name: &name,
+                capacity,
+                seats_taken: 0,
+                waitlist_counter: 0,
+                starts_on,
+                ends_on,
+                applications_open_on: None,
+                applications_close_on: close_on,
+                language_medium: &language,
+                status: "open",
+                lead_id: lead_id.as_deref(),
+                venue: body.venue.as_deref(),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => AppError::Conflict("problem-cohort-name-taken"),
+            other => other.into(),
+        })?;
+        catalogue::find_cohort(conn, &id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(cohort_summary(cohort)))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct CohortPatch {
+    pub capacity: Option<i64>,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub applications_close_on: Option<String>,
+    /// `open` to take applications, `closed` to stop.
+    pub status: Option<String>,
+}
+
+/// Change a cohort's capacity, dates or whether it takes applications (its lead or an admin).
+/// More seats go at once to the waiting list, in order; fewer seats than are taken is refused.
+#[utoipa::path(patch, path = "/api/v1/cohorts/{id}", tag = "catalogue", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Cohort id")), request_body = CohortPatch,
+    responses(
+        (status = 200, body = CohortSummary),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[patch("/cohorts/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    cohort_id: web::Path<String>,
+    body: web::Json<CohortPatch>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut parse_date = |field: &'static str, raw: &Option<String>| {
+        raw.as_deref()
+            .and_then(|r| rules::date(field, r).map_err(|e| errors.push(e)).ok())
+    };
+    let starts_on = parse_date("starts_on", &body.starts_on);
+    let ends_on = parse_date("ends_on", &body.ends_on);
+    let close_on = parse_date("applications_close_on", &body.applications_close_on);
+    let capacity = body.capacity.and_then(|c| {
+        rules::capacity("capacity", c)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
+    let status = match body.status.as_deref() {
+        None => None,
+        Some(s @ ("open" | "closed")) => Some(s.to_owned()),
+        Some(_) => {
+            errors.push(FieldError::new("status", "error-cohort-status-invalid"));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let public_url = state.settings.public_url().to_owned();
+    let cohort = db::run(&state.pool, move |conn| {
+        let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
+        if !applications::may_manage(&user, &cohort) {
+            return Err(AppError::Forbidden);
+        }
+        let starts = starts_on.unwrap_or(cohort.starts_on);
+        let ends = ends_on.unwrap_or(cohort.ends_on);
+        rules::cohort_dates(starts, ends, close_on.or(cohort.applications_close_on))
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        let programme =
+            catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
+        conn.transaction::<_, AppError, _>(|conn| {
+            let changes = CohortChanges {
+                capacity,
+                starts_on,
+                ends_on,
+                applications_close_on: close_on,
+                status,
+                updated_at: Some(Utc::now().naive_utc()),
+            };
+            if catalogue::update_cohort(conn, &cohort.id, &changes)? == 0 {
+                return Err(AppError::Refused("problem-capacity-below-seats"));
+            }
+            let updated = catalogue::find_cohort(conn, &cohort.id)?.ok_or(AppError::NotFound)?;
+            applications::fill_from_waitlist(conn, &public_url, &updated, &programme)?;
+            catalogue::find_cohort(conn, &cohort.id)?.ok_or(AppError::NotFound)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(cohort_summary(cohort)))
+}
+
+/// Every application to the cohort, with person, status and waiting-list position (its lead or
+/// an admin).
+#[utoipa::path(get, path = "/api/v1/cohorts/{id}/roster", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Cohort id")),
+    responses(
+        (status = 200, body = [RosterEntry]),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/cohorts/{id}/roster")]
+pub async fn roster(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    cohort_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let rows = db::run(&state.pool, move |conn| {
+        applications::roster(conn, &user, &cohort_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows))
+}

@@ -1,0 +1,121 @@
+use llwybr::domain::role::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{problem, spawn_app};
+
+#[tokio::test]
+async fn only_leads_and_admins_create_programmes_and_bad_ones_are_named() {
+    let app = spawn_app().await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let forbidden = app
+        .post_as(
+            &teacher.token,
+            "/api/v1/programmes",
+            &json!({"code": "npqh"}),
+        )
+        .await;
+    assert_eq!(forbidden.status(), 403);
+
+    let admin = app.person(
+        "admin@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+    let bad = app
+        .post_as(&admin.token, "/api/v1/programmes", &json!({"code": "N P Q H", "title_en": "NPQH", "target_stages": ["astronaut"], "delivery_language": "french"}))
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body = problem(bad).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    for field in [
+        "code",
+        "title_cy",
+        "description_en",
+        "description_cy",
+        "delivery_language",
+        "target_stages",
+    ] {
+        assert!(
+            fields.contains(&field),
+            "{field} should be named in {fields:?}"
+        );
+    }
+    let list: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert!(list.is_empty(), "nothing was stored");
+}
+
+#[tokio::test]
+async fn the_catalogue_filters_by_stage_language_and_open_cohorts() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    app.programme_with_cohort(&lead, "mldp", true, &["future_middle_leader"], 20)
+        .await;
+    let npqh = app
+        .post_as(
+            &lead.token,
+            "/api/v1/programmes",
+            &json!({"code": "npqh", "title_en": "NPQH", "title_cy": "CPCP", "description_en": "Headship qualification.",
+                    "description_cy": "Cymhwyster prifathrawiaeth.", "target_stages": ["future_headteacher"],
+                    "requires_endorsement": true, "delivery_language": "welsh"}),
+        )
+        .await;
+    assert_eq!(npqh.status(), 201);
+    let duplicate = app
+        .post_as(&lead.token, "/api/v1/programmes", &json!({"code": "NPQH", "title_en": "x", "title_cy": "x", "description_en": "x", "description_cy": "x", "delivery_language": "welsh"}))
+        .await;
+    assert_eq!(duplicate.status(), 409);
+
+    let codes = |list: Vec<Value>| {
+        list.iter()
+            .map(|p| p["code"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let get = |query: &'static str| {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/programmes{query}"));
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .expect("sent")
+                .json::<Vec<Value>>()
+                .await
+                .expect("json")
+        }
+    };
+    assert_eq!(codes(get("").await), ["mldp", "npqh"], "ordered by title");
+    assert_eq!(codes(get("?stage=future_middle_leader").await), ["mldp"]);
+    assert_eq!(codes(get("?stage=future_headteacher").await), ["npqh"]);
+    assert_eq!(
+        codes(get("?language=english").await),
+        ["mldp"],
+        "bilingual matches English; Welsh-only does not"
+    );
+    assert_eq!(
+        codes(get("?open=true").await),
+        ["mldp"],
+        "NPQH has no cohort yet"
+    );
+    let bad = app
+        .client
+        .get(app.url("/api/v1/programmes?language=klingon"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad.status(), 422);
+}
