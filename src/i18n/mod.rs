@@ -16,11 +16,7 @@ use crate::domain::language::Language;
 /// The cookie that remembers the language a person chose with the switch.
 pub const LANGUAGE_COOKIE: &str = "llwybr_lang";
 
-// The loader below embeds the files at compile time but does not tell cargo about them; these
-// includes do, so that editing a message rebuilds the crate.
-const _: &str = include_str!("locales/en/main.ftl");
-const _: &str = include_str!("locales/cy/main.ftl");
-
+// Every .ftl file under locales/en and locales/cy is embedded; build.rs rebuilds when they change.
 static_loader! {
     static LOCALES = {
         locales: "./src/i18n/locales",
@@ -131,10 +127,22 @@ mod tests {
             .collect()
     }
 
+    /// Every key of every `.ftl` file in one language's folder.
+    fn catalogue(language: &str) -> BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/locales").join(language);
+        let mut all = BTreeSet::new();
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "ftl") {
+                all.extend(keys(&std::fs::read_to_string(entry.path()).unwrap_or_default()));
+            }
+        }
+        all
+    }
+
     #[test]
     fn english_and_welsh_have_the_same_messages() {
-        let en = keys(include_str!("locales/en/main.ftl"));
-        let cy = keys(include_str!("locales/cy/main.ftl"));
+        let en = catalogue("en");
+        let cy = catalogue("cy");
         assert!(en.len() > 20, "the English catalogue looks empty");
         let only_en: Vec<_> = en.difference(&cy).collect();
         let only_cy: Vec<_> = cy.difference(&en).collect();
