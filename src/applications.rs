@@ -12,7 +12,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use crate::auth::CurrentUser;
 use crate::db::catalogue::{self, Cohort, Programme};
 use crate::db::enrolments::{self, Enrolment, NewEnrolment, StatusChange};
-use crate::db::people::{self, Person};
+use crate::db::people::{self, Person, RoleGrant};
 use crate::db::{self, DbConnection, outbox, stages};
 use crate::domain::eligibility::{self, Applicant, EligibilityRules};
 use crate::domain::enrolment::{self as lifecycle, EnrolmentEvent, EnrolmentStatus};
@@ -207,7 +207,8 @@ pub fn accepting_applications(cohort: &Cohort, today: chrono::NaiveDate) -> bool
 
 fn check_eligibility(
     conn: &mut DbConnection,
-    user: &CurrentUser,
+    applicant: &Person,
+    grants: &[RoleGrant],
     programme: &Programme,
 ) -> AppResult<()> {
     let targets = catalogue::target_stages(conn, &programme.id)?;
@@ -219,34 +220,80 @@ fn check_eligibility(
             .find(|s| s.code == code)
             .map(|s| s.position)
     };
-    let stage_code = user.person.stage_code.as_deref();
-    let roles: Vec<&str> = user.grants.iter().map(|g| g.role.as_str()).collect();
+    let stage_code = applicant.stage_code.as_deref();
+    let roles: Vec<&str> = grants.iter().map(|g| g.role.as_str()).collect();
+    let career = people::career_of(conn, &applicant.id)?;
     let applicant = Applicant {
         stage_code,
         stage_position: stage_code.and_then(position_of),
         roles: &roles,
+        career: &career,
+        today: Utc::now().date_naive(),
     };
     let min_position = rules.min_stage.as_deref().and_then(position_of);
     eligibility::check(&applicant, &targets, &rules, min_position)
         .map_err(|reason| AppError::Refused(reason.message_key()))
 }
 
-/// Applies the signed-in person for a cohort.
+/// Who an application is for, when it is not simply the signed-in person applying for
+/// themselves: a consortium admin may apply for someone, and may override the eligibility rules
+/// with a reason that is recorded.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ApplyFor {
+    pub person_id: Option<String>,
+    pub override_reason: Option<String>,
+}
+
+/// The applicant, and why the rules do not apply if an admin said so.
+fn resolve_applicant(
+    conn: &mut DbConnection,
+    actor: &CurrentUser,
+    request: ApplyFor,
+) -> AppResult<(Person, Vec<RoleGrant>, Option<String>)> {
+    let override_reason = request
+        .override_reason
+        .map(|r| r.trim().chars().take(1000).collect::<String>())
+        .filter(|r| !r.is_empty());
+    let for_someone_else = request
+        .person_id
+        .as_deref()
+        .is_some_and(|id| id != actor.id());
+    if (for_someone_else || override_reason.is_some()) && !actor.has(Role::ConsortiumAdmin) {
+        return Err(AppError::Forbidden);
+    }
+    match request.person_id.filter(|_| for_someone_else) {
+        Some(id) => {
+            let person = people::find_by_id(conn, &id)?
+                .filter(|p| p.active)
+                .ok_or(AppError::NotFound)?;
+            let grants = people::grants_of(conn, &person.id)?;
+            Ok((person, grants, override_reason))
+        }
+        None => Ok((actor.person.clone(), actor.grants.clone(), override_reason)),
+    }
+}
+
+/// Applies for a cohort: the signed-in person for themselves, or an admin for someone.
 pub async fn apply(
     state: &AppState,
     user: CurrentUser,
     cohort_id: String,
+    request: ApplyFor,
 ) -> AppResult<ApplicationOutcome> {
     let public_url = state.settings.public_url().to_owned();
     db::run(&state.pool, move |conn| {
+        let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
         let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
         let programme =
             catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
         if !accepting_applications(&cohort, Utc::now().date_naive()) {
             return Err(AppError::Conflict("problem-cohort-closed"));
         }
-        check_eligibility(conn, &user, &programme)?;
-        if enrolments::active_for(conn, user.id(), &programme.id)?.is_some() {
+        if override_reason.is_none() {
+            check_eligibility(conn, &applicant, &grants, &programme)?;
+        }
+        if enrolments::active_for(conn, &applicant.id, &programme.id)?.is_some() {
             return Err(AppError::Conflict("problem-already-applied"));
         }
         let result = conn.transaction::<_, AppError, _>(|conn| {
@@ -266,13 +313,13 @@ pub async fn apply(
                 conn,
                 &NewEnrolment {
                     id: &id,
-                    person_id: user.id(),
+                    person_id: &applicant.id,
                     cohort_id: &cohort.id,
                     programme_id: &programme.id,
                     status: status.as_str(),
                     active: status.is_active(),
                     waitlist_ticket: ticket,
-                    eligibility_override_reason: None,
+                    eligibility_override_reason: override_reason.as_deref(),
                     applied_at: at,
                     updated_at: at,
                 },
@@ -284,19 +331,16 @@ pub async fn apply(
                     from: None,
                     to: status,
                     actor_id: Some(user.id()),
-                    reason: None,
+                    reason: override_reason.as_deref(),
                     at,
                 },
             )?;
-            let position = match ticket {
-                Some(ticket) => Some(enrolments::waitlist_position(conn, &cohort.id, ticket)?),
-                None => None,
-            };
+            let position = waitlist_position(conn, &cohort.id, ticket)?;
             tell_applicant(
                 conn,
                 &public_url,
                 Notice {
-                    person: &user.person,
+                    person: &applicant,
                     programme: &programme,
                     cohort: &cohort,
                     status,
@@ -305,7 +349,7 @@ pub async fn apply(
                 },
             )?;
             if status == EnrolmentStatus::AwaitingEndorsement {
-                ask_for_endorsement(conn, &public_url, &user.person, &programme, &cohort)?;
+                ask_for_endorsement(conn, &public_url, &applicant, &programme, &cohort)?;
             }
             Ok(ApplicationOutcome {
                 id,
@@ -526,14 +570,7 @@ pub async fn decide_endorsement(
                     at,
                 },
             )?;
-            let position = match ticket {
-                Some(ticket) => Some(enrolments::waitlist_position(
-                    conn,
-                    &loaded.cohort.id,
-                    ticket,
-                )?),
-                None => None,
-            };
+            let position = waitlist_position(conn, &loaded.cohort.id, ticket)?;
             tell_applicant(
                 conn,
                 &public_url,
@@ -653,4 +690,240 @@ pub fn roster(
             }
         })
         .collect())
+}
+
+/// The waiting-list position of a ticket, if there is one.
+fn waitlist_position(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+    ticket: Option<i64>,
+) -> AppResult<Option<i64>> {
+    match ticket {
+        Some(ticket) => Ok(Some(enrolments::waitlist_position(
+            conn, cohort_id, ticket,
+        )?)),
+        None => Ok(None),
+    }
+}
+
+/// Where an application goes when it is deferred or moved: another cohort of its programme.
+fn target_cohort(conn: &mut DbConnection, loaded: &Loaded, cohort_id: &str) -> AppResult<Cohort> {
+    let target = catalogue::find_cohort(conn, cohort_id)?
+        .ok_or_else(|| AppError::field("cohort_id", "error-cohort-unknown"))?;
+    if target.programme_id != loaded.programme.id || target.id == loaded.cohort.id {
+        return Err(AppError::field("cohort_id", "error-cohort-not-sibling"));
+    }
+    if matches!(target.status.as_str(), "completed" | "cancelled") {
+        return Err(AppError::Conflict("problem-cohort-closed"));
+    }
+    Ok(target)
+}
+
+/// A seat in `cohort` if one is free, otherwise the next waiting-list ticket.
+fn seat_or_ticket(conn: &mut DbConnection, cohort: &Cohort) -> AppResult<(bool, Option<i64>)> {
+    if catalogue::claim_seat(conn, &cohort.id)? {
+        Ok((true, None))
+    } else {
+        Ok((
+            false,
+            Some(catalogue::take_waitlist_ticket(conn, &cohort.id)?),
+        ))
+    }
+}
+
+/// Defers an application to a later cohort of the same programme: this one is closed as
+/// deferred (its seat goes to the next in line) and a new one joins the later cohort, keeping
+/// the endorsement it had.
+pub async fn defer(
+    state: &AppState,
+    user: CurrentUser,
+    enrolment_id: String,
+    to_cohort_id: String,
+) -> AppResult<ApplicationOutcome> {
+    let public_url = state.settings.public_url().to_owned();
+    db::run(&state.pool, move |conn| {
+        let loaded = load(conn, &enrolment_id)?;
+        let own = loaded.enrolment.person_id == user.id();
+        if !own && !may_manage(&user, &loaded.cohort) {
+            return Err(AppError::NotFound);
+        }
+        let to = lifecycle::next(loaded.status, EnrolmentEvent::Defer)
+            .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
+        let target = target_cohort(conn, &loaded, &to_cohort_id)?;
+        if target.starts_on <= loaded.cohort.starts_on {
+            return Err(AppError::field("cohort_id", "error-cohort-not-later"));
+        }
+        conn.transaction::<_, AppError, _>(|conn| {
+            let at = now();
+            if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
+                return Err(AppError::Conflict("problem-changed-meanwhile"));
+            }
+            let reason = format!("deferred to {}", target.name);
+            enrolments::record_change(
+                conn,
+                &StatusChange {
+                    enrolment_id: &enrolment_id,
+                    from: Some(loaded.status),
+                    to,
+                    actor_id: Some(user.id()),
+                    reason: Some(&reason),
+                    at,
+                },
+            )?;
+            if loaded.status.holds_seat() {
+                catalogue::release_seat(conn, &loaded.cohort.id)?;
+                fill_from_waitlist(conn, &public_url, &loaded.cohort, &loaded.programme)?;
+            }
+            let (status, ticket) = if loaded.status == EnrolmentStatus::AwaitingEndorsement {
+                (EnrolmentStatus::AwaitingEndorsement, None)
+            } else {
+                let (seat, ticket) = seat_or_ticket(conn, &target)?;
+                (lifecycle::on_apply(false, seat), ticket)
+            };
+            let id = uuid::Uuid::new_v4().to_string();
+            enrolments::insert(
+                conn,
+                &NewEnrolment {
+                    id: &id,
+                    person_id: &loaded.applicant.id,
+                    cohort_id: &target.id,
+                    programme_id: &loaded.programme.id,
+                    status: status.as_str(),
+                    active: status.is_active(),
+                    waitlist_ticket: ticket,
+                    eligibility_override_reason: loaded
+                        .enrolment
+                        .eligibility_override_reason
+                        .as_deref(),
+                    applied_at: at,
+                    updated_at: at,
+                },
+            )?;
+            if let (Some(by), Some(when)) =
+                (&loaded.enrolment.endorsed_by, loaded.enrolment.endorsed_at)
+            {
+                enrolments::mark_endorsed(conn, &id, by, when)?;
+            }
+            let reason = format!("deferred from {}", loaded.cohort.name);
+            enrolments::record_change(
+                conn,
+                &StatusChange {
+                    enrolment_id: &id,
+                    from: None,
+                    to: status,
+                    actor_id: Some(user.id()),
+                    reason: Some(&reason),
+                    at,
+                },
+            )?;
+            let position = waitlist_position(conn, &target.id, ticket)?;
+            tell_applicant(
+                conn,
+                &public_url,
+                Notice {
+                    person: &loaded.applicant,
+                    programme: &loaded.programme,
+                    cohort: &target,
+                    status,
+                    position,
+                    promoted: false,
+                },
+            )?;
+            Ok(ApplicationOutcome {
+                id,
+                status,
+                waitlist_position: position,
+            })
+        })
+    })
+    .await
+}
+
+/// A lead moves a participant to another cohort of the same programme: a seat there if one is
+/// free, otherwise its waiting list; the seat left behind goes to the next in line.
+pub async fn move_to_cohort(
+    state: &AppState,
+    user: CurrentUser,
+    enrolment_id: String,
+    to_cohort_id: String,
+    reason: Option<String>,
+) -> AppResult<ApplicationOutcome> {
+    let public_url = state.settings.public_url().to_owned();
+    db::run(&state.pool, move |conn| {
+        let loaded = load(conn, &enrolment_id)?;
+        if !may_manage(&user, &loaded.cohort) {
+            return Err(AppError::Forbidden);
+        }
+        let target = target_cohort(conn, &loaded, &to_cohort_id)?;
+        if !may_manage(&user, &target) {
+            return Err(AppError::Forbidden);
+        }
+        // Checked before writing; the seat decides the status after the move.
+        lifecycle::next(
+            loaded.status,
+            EnrolmentEvent::Move {
+                seat_available: true,
+            },
+        )
+        .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
+        conn.transaction::<_, AppError, _>(|conn| {
+            let at = now();
+            let (seat, ticket) = seat_or_ticket(conn, &target)?;
+            let to = lifecycle::next(
+                loaded.status,
+                EnrolmentEvent::Move {
+                    seat_available: seat,
+                },
+            )
+            .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
+            if !enrolments::move_to(
+                conn,
+                &enrolment_id,
+                loaded.status,
+                &target.id,
+                to,
+                ticket,
+                at,
+            )? {
+                return Err(AppError::Conflict("problem-changed-meanwhile"));
+            }
+            let why = reason
+                .clone()
+                .unwrap_or_else(|| format!("moved from {} to {}", loaded.cohort.name, target.name));
+            enrolments::record_change(
+                conn,
+                &StatusChange {
+                    enrolment_id: &enrolment_id,
+                    from: Some(loaded.status),
+                    to,
+                    actor_id: Some(user.id()),
+                    reason: Some(&why),
+                    at,
+                },
+            )?;
+            if loaded.status.holds_seat() {
+                catalogue::release_seat(conn, &loaded.cohort.id)?;
+                fill_from_waitlist(conn, &public_url, &loaded.cohort, &loaded.programme)?;
+            }
+            let position = waitlist_position(conn, &target.id, ticket)?;
+            tell_applicant(
+                conn,
+                &public_url,
+                Notice {
+                    person: &loaded.applicant,
+                    programme: &loaded.programme,
+                    cohort: &target,
+                    status: to,
+                    position,
+                    promoted: false,
+                },
+            )?;
+            Ok(ApplicationOutcome {
+                id: enrolment_id.clone(),
+                status: to,
+                waitlist_position: position,
+            })
+        })
+    })
+    .await
 }

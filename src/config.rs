@@ -126,6 +126,9 @@ pub struct MailSettings {
     pub smtp_password: String,
     pub poll_interval_ms: u64,
     pub max_attempts: i32,
+    /// Seconds before the first retry of an email that could not be sent; each later retry
+    /// waits twice as long as the one before.
+    pub retry_base_secs: u64,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -141,6 +144,7 @@ impl std::fmt::Debug for MailSettings {
             .field("smtp_password", &"<redacted>")
             .field("poll_interval_ms", &self.poll_interval_ms)
             .field("max_attempts", &self.max_attempts)
+            .field("retry_base_secs", &self.retry_base_secs)
             .finish()
     }
 }

@@ -104,7 +104,7 @@ impl AppError {
                 AppError::Validation(fields) => fields
                     .iter()
                     .map(|f| ProblemField {
-                        field: f.field.to_owned(),
+                        field: f.field.to_string(),
                         message: t(language, f.message_key),
                     })
                     .collect(),

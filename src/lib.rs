@@ -1,6 +1,7 @@
 //! Llwybr: leadership development and CPD enrolment for Welsh education consortia.
 
 pub mod applications;
+pub mod attendance;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod profile;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -45,6 +45,16 @@ fn incoming_request_id(req: &ServiceRequest) -> Option<String> {
     plausible.then(|| value.to_owned())
 }
 
+/// The path as it may be logged. A calendar feed's address is its own credential (calendar
+/// apps cannot send a header), so the token in it is left out.
+pub fn loggable_path(path: &str) -> String {
+    if path.starts_with("/calendar/") {
+        "/calendar/{token}.ics".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
 /// Logs one line per request. Only the path is logged, never the query string, headers or
 /// body, so tokens and passwords cannot reach the log.
 pub async fn log_requests(
@@ -54,7 +64,7 @@ pub async fn log_requests(
     let request_id = incoming_request_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().to_string();
-    let path = req.path().to_owned();
+    let path = loggable_path(req.path());
     let started = Instant::now();
     let span = tracing::info_span!("request", request_id = %request_id);
     let result = next.call(req).instrument(span.clone()).await;
@@ -78,5 +88,19 @@ pub async fn log_requests(
             tracing::error!(%method, %path, status, latency_ms, "request failed");
             Err(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn calendar_feed_tokens_never_reach_the_log() {
+        assert_eq!(
+            loggable_path("/calendar/0123abcd.ics"),
+            "/calendar/{token}.ics"
+        );
+        assert_eq!(loggable_path("/api/v1/me/calendar"), "/api/v1/me/calendar");
     }
 }

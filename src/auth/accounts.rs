@@ -327,7 +327,7 @@ mod tests {
         ) else {
             panic!("expected a validation error");
         };
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["email", "password", "name", "preferred_language"]);
     }
 

@@ -241,3 +241,24 @@ pub fn find_programme_by_code(
         .first(conn)
         .optional()
 }
+
+/// The cohorts a lead runs, or every cohort for `None` (an admin), with their programme's
+/// titles, soonest first.
+pub fn cohorts_led_by(
+    conn: &mut DbConnection,
+    lead_id: Option<&str>,
+) -> QueryResult<Vec<(Cohort, String, String)>> {
+    let mut query = cohorts::table
+        .inner_join(programmes::table)
+        .select((
+            Cohort::as_select(),
+            programmes::title_en,
+            programmes::title_cy,
+        ))
+        .order(cohorts::starts_on.asc())
+        .into_boxed();
+    if let Some(lead_id) = lead_id {
+        query = query.filter(cohorts::lead_id.eq(lead_id));
+    }
+    query.load(conn)
+}

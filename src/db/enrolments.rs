@@ -246,3 +246,65 @@ pub fn confirmed_count(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<
         .count()
         .get_result(conn)
 }
+
+/// An application waiting for a headteacher, with who made it and for what.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingEndorsement {
+    pub enrolment_id: String,
+    pub applied_at: NaiveDateTime,
+    pub person_name: String,
+    pub person_email: String,
+    pub cohort_name: String,
+    pub starts_on: chrono::NaiveDate,
+    pub programme_title_en: String,
+    pub programme_title_cy: String,
+}
+
+/// Applications awaiting endorsement from staff of these schools, oldest first.
+pub fn awaiting_endorsement_at(
+    conn: &mut DbConnection,
+    school_ids: &[String],
+) -> QueryResult<Vec<PendingEndorsement>> {
+    enrolments::table
+        .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+        .inner_join(cohorts::table.inner_join(programmes::table))
+        .filter(enrolments::status.eq(EnrolmentStatus::AwaitingEndorsement.as_str()))
+        .filter(people::school_id.eq_any(school_ids))
+        .order(enrolments::applied_at.asc())
+        .select((
+            enrolments::id,
+            enrolments::applied_at,
+            people::name,
+            people::email,
+            cohorts::name,
+            cohorts::starts_on,
+            programmes::title_en,
+            programmes::title_cy,
+        ))
+        .load(conn)
+}
+
+/// Moves the application to another cohort, only if it is still in `from`.
+pub fn move_to(
+    conn: &mut DbConnection,
+    id: &str,
+    from: EnrolmentStatus,
+    cohort_id: &str,
+    to: EnrolmentStatus,
+    waitlist_ticket: Option<i64>,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        enrolments::table
+            .filter(enrolments::id.eq(id))
+            .filter(enrolments::status.eq(from.as_str())),
+    )
+    .set((
+        enrolments::cohort_id.eq(cohort_id),
+        enrolments::status.eq(to.as_str()),
+        enrolments::waitlist_ticket.eq(waitlist_ticket),
+        enrolments::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}

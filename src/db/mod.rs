@@ -1,7 +1,9 @@
 //! The database: one connection enum over SQLite and PostgreSQL, an r2d2 pool that picks the
 //! backend from the URL scheme, and the embedded migrations for each.
 
+pub mod attendance;
 pub mod audit;
+pub mod calendar;
 pub mod catalogue;
 pub mod enrolments;
 pub mod outbox;

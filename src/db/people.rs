@@ -250,3 +250,67 @@ pub fn headteachers_of(conn: &mut DbConnection, school_id: &str) -> QueryResult<
         .distinct()
         .load(conn)
 }
+
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = people, treat_none_as_null = true)]
+pub struct ProfileChanges {
+    pub name: String,
+    pub preferred_language: String,
+    pub stage_code: Option<String>,
+    pub school_id: Option<String>,
+    pub job_title: Option<String>,
+    pub welsh_ability: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn update_profile(
+    conn: &mut DbConnection,
+    person_id: &str,
+    changes: &ProfileChanges,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(person_id))
+        .set(changes)
+        .execute(conn)
+}
+
+/// Every school with its authority, for choosing one's school.
+pub fn all_schools(conn: &mut DbConnection) -> QueryResult<Vec<SchoolSummary>> {
+    schools::table
+        .inner_join(local_authorities::table)
+        .order((local_authorities::name_en.asc(), schools::name_en.asc()))
+        .select((
+            schools::id,
+            schools::name_en,
+            schools::name_cy,
+            local_authorities::name_en,
+            local_authorities::name_cy,
+        ))
+        .load(conn)
+}
+
+/// The person's dated career history, oldest first.
+pub fn career_of(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> QueryResult<Vec<crate::domain::career::CareerStep>> {
+    use super::schema::career_entries;
+    let rows: Vec<(String, chrono::NaiveDate, Option<chrono::NaiveDate>)> = career_entries::table
+        .filter(career_entries::person_id.eq(person_id))
+        .order(career_entries::started_on.asc())
+        .select((
+            career_entries::role,
+            career_entries::started_on,
+            career_entries::ended_on,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(role, started_on, ended_on)| crate::domain::career::CareerStep {
+                role,
+                started_on,
+                ended_on,
+            },
+        )
+        .collect())
+}

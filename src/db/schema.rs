@@ -64,6 +64,7 @@ diesel::table! {
         credentials_changed_at -> Timestamp,
         last_seen_at -> Nullable<Timestamp>,
         anonymised_at -> Nullable<Timestamp>,
+        calendar_token -> Nullable<Text>,
     }
 }
 

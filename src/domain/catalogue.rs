@@ -7,6 +7,15 @@ use super::FieldError;
 /// The language a programme or cohort is delivered in.
 pub const DELIVERY_LANGUAGES: [&str; 3] = ["english", "welsh", "bilingual"];
 
+/// The message key of a delivery language's name, for pages.
+pub fn delivery_label_key(language: &str) -> &'static str {
+    match language {
+        "welsh" => "delivery-welsh",
+        "bilingual" => "delivery-bilingual",
+        _ => "delivery-english",
+    }
+}
+
 pub fn delivery_language(field: &'static str, raw: &str) -> Result<String, FieldError> {
     let value = raw.trim().to_ascii_lowercase();
     match value.as_str() {
@@ -114,13 +123,13 @@ mod tests {
         let d = |s| date("d", s).unwrap_or_default();
         assert!(cohort_dates(d("2026-09-01"), d("2027-07-01"), Some(d("2026-08-15"))).is_ok());
         assert_eq!(
-            cohort_dates(d("2027-07-01"), d("2026-09-01"), None).map_err(|e| e.field),
-            Err("ends_on")
+            cohort_dates(d("2027-07-01"), d("2026-09-01"), None).map_err(|e| e.field.into_owned()),
+            Err("ends_on".to_owned())
         );
         assert_eq!(
             cohort_dates(d("2026-09-01"), d("2026-10-01"), Some(d("2026-11-01")))
-                .map_err(|e| e.field),
-            Err("applications_close_on")
+                .map_err(|e| e.field.into_owned()),
+            Err("applications_close_on".to_owned())
         );
         assert!(date("d", "31/12/2026").is_err());
     }

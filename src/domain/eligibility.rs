@@ -1,6 +1,9 @@
 //! Who may apply for a programme: its target stages and its further rules.
 
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use super::career::CareerStep;
 
 /// Rules beyond the target stages, stored with the programme as JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -9,8 +12,12 @@ pub struct EligibilityRules {
     /// The applicant's stage must be at least this far along the continuum (e.g. NPQH from
     /// `future_senior_leader`).
     pub min_stage: Option<String>,
-    /// The applicant must hold one of these roles (e.g. `headteacher`); empty means any.
+    /// The applicant must hold one of these roles, as a role in Llwybr (e.g. `headteacher`) or
+    /// as their current career role (e.g. `acting_head`); empty means any.
     pub roles: Vec<String>,
+    /// The applicant must have been appointed to one of `roles` within this many months (New to
+    /// Headship: heads and acting heads appointed within the last two years).
+    pub appointed_within_months: Option<u32>,
 }
 
 impl EligibilityRules {
@@ -25,6 +32,8 @@ pub struct Applicant<'a> {
     pub stage_code: Option<&'a str>,
     pub stage_position: Option<i32>,
     pub roles: &'a [&'a str],
+    pub career: &'a [CareerStep],
+    pub today: NaiveDate,
 }
 
 /// Why someone may not apply: a message key in the i18n catalogue.
@@ -34,6 +43,7 @@ pub enum Ineligible {
     StageNotTargeted,
     StageTooEarly,
     RoleMissing,
+    AppointmentNotRecent,
 }
 
 impl Ineligible {
@@ -43,6 +53,7 @@ impl Ineligible {
             Ineligible::StageNotTargeted => "ineligible-stage-not-targeted",
             Ineligible::StageTooEarly => "ineligible-stage-too-early",
             Ineligible::RoleMissing => "ineligible-role-missing",
+            Ineligible::AppointmentNotRecent => "ineligible-appointment-not-recent",
         }
     }
 }
@@ -68,13 +79,28 @@ pub fn check(
             return Err(Ineligible::StageTooEarly);
         }
     }
-    if !rules.roles.is_empty()
-        && !rules
-            .roles
+    let wanted = |role: &str| rules.roles.iter().any(|r| r == role);
+    if !rules.roles.is_empty() {
+        let granted = applicant.roles.iter().any(|r| wanted(r));
+        let in_post = applicant
+            .career
             .iter()
-            .any(|r| applicant.roles.contains(&r.as_str()))
-    {
-        return Err(Ineligible::RoleMissing);
+            .any(|step| step.is_current(applicant.today) && wanted(&step.role));
+        if !granted && !in_post {
+            return Err(Ineligible::RoleMissing);
+        }
+    }
+    if let Some(months) = rules.appointed_within_months {
+        let earliest = applicant
+            .today
+            .checked_sub_months(Months::new(months))
+            .unwrap_or(NaiveDate::MIN);
+        let recent = applicant.career.iter().any(|step| {
+            (rules.roles.is_empty() || wanted(&step.role)) && step.started_on >= earliest
+        });
+        if !recent {
+            return Err(Ineligible::AppointmentNotRecent);
+        }
     }
     Ok(())
 }
@@ -83,11 +109,17 @@ pub fn check(
 mod tests {
     use super::*;
 
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
     fn applicant<'a>(stage: Option<(&'a str, i32)>, roles: &'a [&'a str]) -> Applicant<'a> {
         Applicant {
             stage_code: stage.map(|s| s.0),
             stage_position: stage.map(|s| s.1),
             roles,
+            career: &[],
+            today: day("2026-11-23"),
         }
     }
 
@@ -124,7 +156,7 @@ mod tests {
     fn npqh_is_only_from_future_senior_leader_up() {
         let rules = EligibilityRules {
             min_stage: Some("future_senior_leader".into()),
-            roles: vec![],
+            ..Default::default()
         };
         assert_eq!(
             check(
@@ -158,8 +190,8 @@ mod tests {
     #[test]
     fn a_role_rule_needs_one_of_the_roles() {
         let rules = EligibilityRules {
-            min_stage: None,
             roles: vec!["headteacher".into()],
+            ..Default::default()
         };
         assert_eq!(
             check(&applicant(None, &["participant"]), &[], &rules, None),
@@ -173,6 +205,50 @@ mod tests {
                 None
             ),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn new_to_headship_needs_a_headship_that_began_within_two_years() {
+        let rules = EligibilityRules {
+            roles: vec!["headteacher".into(), "acting_head".into()],
+            appointed_within_months: Some(24),
+            ..Default::default()
+        };
+        let step = |role: &str, from: &str| CareerStep {
+            role: role.into(),
+            started_on: day(from),
+            ended_on: None,
+        };
+        let check_career = |career: &[CareerStep]| {
+            let applicant = Applicant {
+                career,
+                ..applicant(None, &[])
+            };
+            check(&applicant, &[], &rules, None)
+        };
+        assert_eq!(check_career(&[step("acting_head", "2025-01-06")]), Ok(()));
+        assert_eq!(
+            check_career(&[step("headteacher", "2024-11-23")]),
+            Ok(()),
+            "exactly two years ago counts"
+        );
+        assert_eq!(
+            check_career(&[step("headteacher", "2024-11-22")]),
+            Err(Ineligible::AppointmentNotRecent)
+        );
+        assert_eq!(
+            check_career(&[step("deputy_head", "2026-09-01")]),
+            Err(Ineligible::RoleMissing)
+        );
+        let ended = CareerStep {
+            ended_on: Some(day("2026-08-31")),
+            ..step("acting_head", "2026-01-01")
+        };
+        assert_eq!(
+            check_career(&[ended]),
+            Err(Ineligible::RoleMissing),
+            "no longer in post"
         );
     }
 

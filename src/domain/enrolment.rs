@@ -59,6 +59,20 @@ impl EnrolmentStatus {
             .find(|s| s.as_str() == value)
     }
 
+    /// The message key of the status's name, for pages.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            EnrolmentStatus::AwaitingEndorsement => "status-awaiting-endorsement",
+            EnrolmentStatus::Declined => "status-declined",
+            EnrolmentStatus::Confirmed => "status-confirmed",
+            EnrolmentStatus::Waitlisted => "status-waitlisted",
+            EnrolmentStatus::Withdrawn => "status-withdrawn",
+            EnrolmentStatus::Deferred => "status-deferred",
+            EnrolmentStatus::Completed => "status-completed",
+            EnrolmentStatus::NotCompleted => "status-not-completed",
+        }
+    }
+
     /// An active application blocks another one to the same programme. A completed programme
     /// also blocks re-applying; a declined, withdrawn, deferred or failed one does not.
     pub fn is_active(self) -> bool {

@@ -52,6 +52,13 @@ pub fn t_with(language: Language, key: &str, args: &[(&'static str, String)]) ->
     LOCALES.lookup_with_args(language_id(language), key, &args)
 }
 
+/// The message `key` with a number, so that plural forms (Welsh has six) are chosen by it.
+pub fn t_count(language: Language, key: &str, name: &'static str, count: i64) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+        HashMap::from([(Cow::Borrowed(name), FluentValue::from(count))]);
+    LOCALES.lookup_with_args(language_id(language), key, &args)
+}
+
 /// Message lookup bound to one language, handed to templates as `i18n`.
 #[derive(Debug, Clone, Copy)]
 pub struct Translator {
@@ -69,6 +76,32 @@ impl Translator {
 
     pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
         t_with(self.language, key, &[(name, value.to_owned())])
+    }
+
+    pub fn count(&self, key: &str, name: &'static str, count: impl TryInto<i64>) -> String {
+        t_count(
+            self.language,
+            key,
+            name,
+            count.try_into().unwrap_or(i64::MAX),
+        )
+    }
+
+    /// An application status (`confirmed`, ...) in words.
+    pub fn status(&self, status: &str) -> String {
+        crate::domain::enrolment::EnrolmentStatus::parse(status)
+            .map(|s| self.t(s.label_key()))
+            .unwrap_or_else(|| status.to_owned())
+    }
+
+    /// A level of Welsh-language ability in words.
+    pub fn welsh_ability(&self, level: &str) -> String {
+        self.t(&format!("welsh-ability-{level}"))
+    }
+
+    /// A delivery language (`english`, `welsh`, `bilingual`) in words.
+    pub fn delivery(&self, language: &str) -> String {
+        self.t(crate::domain::catalogue::delivery_label_key(language))
     }
 
     pub fn code(&self) -> &'static str {
@@ -129,11 +162,15 @@ mod tests {
 
     /// Every key of every `.ftl` file in one language's folder.
     fn catalogue(language: &str) -> BTreeSet<String> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n/locales").join(language);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/i18n/locales")
+            .join(language);
         let mut all = BTreeSet::new();
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             if entry.path().extension().is_some_and(|e| e == "ftl") {
-                all.extend(keys(&std::fs::read_to_string(entry.path()).unwrap_or_default()));
+                all.extend(keys(
+                    &std::fs::read_to_string(entry.path()).unwrap_or_default(),
+                ));
             }
         }
         all
@@ -159,6 +196,30 @@ mod tests {
         assert!(
             !greeting.contains('\u{2068}'),
             "no isolation marks in {greeting:?}"
+        );
+    }
+
+    #[test]
+    fn welsh_plurals_follow_the_number() {
+        assert_eq!(
+            t_count(Language::Cy, "catalogue-count", "count", 1),
+            "Un rhaglen"
+        );
+        assert_eq!(
+            t_count(Language::Cy, "catalogue-count", "count", 2),
+            "Dwy raglen"
+        );
+        assert_eq!(
+            t_count(Language::Cy, "catalogue-count", "count", 15),
+            "15 o raglenni"
+        );
+        assert_eq!(
+            t_count(Language::En, "catalogue-count", "count", 1),
+            "One programme"
+        );
+        assert_eq!(
+            t_count(Language::En, "catalogue-count", "count", 15),
+            "15 programmes"
         );
     }
 }

@@ -12,11 +12,15 @@ use crate::db::{DbPool, outbox};
 const BATCH: i64 = 20;
 const LEASE_SECONDS: i64 = 300;
 
-/// Seconds to wait before the next attempt after `attempts` failures: 30 s doubling, capped at
-/// six hours.
-pub fn backoff_seconds(attempts: i32) -> i64 {
-    let exponent = attempts.clamp(0, 12) as u32;
-    (30_i64 * 2_i64.pow(exponent)).min(6 * 3600)
+const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
+
+/// Seconds to wait before the next attempt after `attempts` failures: `base` after the first,
+/// doubling after each one more, capped at six hours.
+pub fn backoff_seconds(base: u64, attempts: i32) -> i64 {
+    let exponent = (attempts - 1).clamp(0, 20) as u32;
+    let base = i64::try_from(base).unwrap_or(MAX_BACKOFF_SECONDS);
+    base.saturating_mul(2_i64.pow(exponent))
+        .min(MAX_BACKOFF_SECONDS)
 }
 
 pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
@@ -60,6 +64,7 @@ pub async fn drain_once(
         let pool = pool.clone();
         let token = claim_token.to_owned();
         let max_attempts = settings.max_attempts;
+        let retry_base = settings.retry_base_secs;
         let succeeded = outcome.is_ok();
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut conn = pool.get()?;
@@ -75,7 +80,7 @@ pub async fn drain_once(
                     let retry_at = if attempts >= max_attempts {
                         now + Duration::days(365 * 100)
                     } else {
-                        now + Duration::seconds(backoff_seconds(attempts))
+                        now + Duration::seconds(backoff_seconds(retry_base, attempts))
                     };
                     tracing::warn!(email_id = %email.id, template = %email.template, attempts, error = format!("{error:#}"), "email not sent");
                     outbox::mark_failed(&mut conn, &email.id, &token, &format!("{error:#}"), retry_at)?;
@@ -96,10 +101,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff_seconds(0), 30);
-        assert_eq!(backoff_seconds(1), 60);
-        assert_eq!(backoff_seconds(3), 240);
-        assert_eq!(backoff_seconds(50), 6 * 3600);
+    fn backoff_starts_at_the_base_doubles_and_is_capped() {
+        assert_eq!(backoff_seconds(30, 1), 30);
+        assert_eq!(backoff_seconds(30, 2), 60);
+        assert_eq!(backoff_seconds(30, 4), 240);
+        assert_eq!(backoff_seconds(30, 50), 6 * 3600);
+        assert_eq!(backoff_seconds(1, 1), 1);
+        assert_eq!(backoff_seconds(0, 3), 0);
+        assert_eq!(backoff_seconds(u64::MAX, 1), 6 * 3600);
     }
 }

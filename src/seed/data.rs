@@ -423,7 +423,7 @@ pub const PROGRAMMES: &[Programme] = &[
         delivery_language: "bilingual",
         requires_endorsement: false,
         completion_min_attendance_pct: 80,
-        eligibility_rules: r#"{"roles":["headteacher","acting_headteacher"],"appointed_within_months":24}"#,
+        eligibility_rules: r#"{"roles":["headteacher","acting_head"],"appointed_within_months":24}"#,
         target_stages: &["new_headteacher"],
         sessions: [
             (
@@ -690,7 +690,7 @@ pub const PROGRAMMES: &[Programme] = &[
         delivery_language: "bilingual",
         requires_endorsement: false,
         completion_min_attendance_pct: 80,
-        eligibility_rules: r#"{"roles":["headteacher","acting_headteacher"],"appointed_within_months":12}"#,
+        eligibility_rules: r#"{"roles":["headteacher","acting_head"],"appointed_within_months":12}"#,
         target_stages: &["new_headteacher"],
         sessions: [
             ("Meeting your mentor", "Cwrdd â'ch mentor"),
@@ -1097,7 +1097,7 @@ pub const ACCOUNTS: &[Account] = &[
                 ended_on: Some("2019-08-31"),
             },
             CareerStep {
-                role: "senior_leader",
+                role: "deputy_head",
                 school: "6732166",
                 started_on: "2019-09-01",
                 ended_on: Some("2025-08-31"),

@@ -441,3 +441,334 @@ async fn a_closed_cohort_takes_no_applications() {
         "This cohort is not taking applications."
     );
 }
+
+#[tokio::test]
+async fn an_admin_can_apply_for_someone_and_override_eligibility_with_a_recorded_reason() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "npqh", false, &["future_headteacher"], 5)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, Some("future_middle_leader"));
+    let admin = app.person(
+        "admin@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+    let me: Value = app.me(&teacher.token).await.json().await.expect("json");
+    let person_id = me["id"].as_str().unwrap_or("").to_owned();
+
+    let path = format!("/api/v1/cohorts/{cohort}/applications");
+    let by_lead = app
+        .post_as(
+            &lead.token,
+            &path,
+            &json!({"person_id": person_id, "override_reason": "x"}),
+        )
+        .await;
+    assert_eq!(
+        by_lead.status(),
+        403,
+        "only admins act for others or override"
+    );
+    let without_reason = app
+        .post_as(&admin.token, &path, &json!({"person_id": person_id}))
+        .await;
+    assert_eq!(
+        without_reason.status(),
+        422,
+        "the rules still apply without a reason"
+    );
+    let overridden = app
+        .post_as(
+            &admin.token,
+            &path,
+            &json!({"person_id": person_id, "override_reason": "Acting deputy since September"}),
+        )
+        .await;
+    assert_eq!(overridden.status(), 201);
+    let mine: Vec<Value> = app
+        .get_as(&teacher.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine[0]["status"], "confirmed");
+
+    use diesel::prelude::*;
+    use llwybr::db::schema::{enrolment_events, enrolments};
+    let mut conn = app.pool.get().expect("connection");
+    let (reason, override_reason): (Option<String>, Option<String>) = enrolments::table
+        .inner_join(enrolment_events::table)
+        .select((
+            enrolment_events::reason,
+            enrolments::eligibility_override_reason,
+        ))
+        .first(&mut conn)
+        .expect("history");
+    assert_eq!(reason.as_deref(), Some("Acting deputy since September"));
+    assert_eq!(override_reason, reason);
+
+    let malformed = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&admin.token)
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(malformed.status(), 400);
+}
+
+#[tokio::test]
+async fn new_to_headship_is_for_heads_appointed_in_the_last_two_years() {
+    use diesel::prelude::*;
+    use llwybr::db::schema::career_entries;
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let programme = app
+        .post_as(
+            &lead.token,
+            "/api/v1/programmes",
+            &json!({"code": "new-to-headship", "title_en": "New to Headship", "title_cy": "Newydd i Brifathrawiaeth",
+                    "description_en": "For new heads.", "description_cy": "I benaethiaid newydd.", "target_stages": [],
+                    "requires_endorsement": false, "delivery_language": "bilingual",
+                    "eligibility": {"roles": ["headteacher", "acting_head"], "appointed_within_months": 24}}),
+        )
+        .await;
+    assert_eq!(programme.status(), 201);
+    let programme: Value = programme.json().await.expect("json");
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let cohort: Value = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/programmes/{}/cohorts", programme["id"].as_str().unwrap_or("")),
+            &json!({"name": "Cohort 3", "capacity": 20, "starts_on": day(60), "ends_on": day(200), "language_medium": "welsh"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let cohort = cohort["id"].as_str().unwrap_or("").to_owned();
+
+    let record = |email: &str, role: &str, days_ago: i64| {
+        let mut conn = app.pool.get().expect("connection");
+        let person: String = llwybr::db::schema::people::table
+            .filter(llwybr::db::schema::people::email.eq(email))
+            .select(llwybr::db::schema::people::id)
+            .first(&mut conn)
+            .expect("person");
+        diesel::insert_into(career_entries::table)
+            .values((
+                career_entries::id.eq(uuid::Uuid::new_v4().to_string()),
+                career_entries::person_id.eq(person),
+                career_entries::role.eq(role),
+                career_entries::started_on
+                    .eq(chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago)),
+                career_entries::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(&mut conn)
+            .expect("career entry");
+    };
+    let new_head = app.person("newydd@ysgol.cymru", &[], None, None);
+    record("newydd@ysgol.cymru", "acting_head", 200);
+    let long_serving = app.person("profiadol@ysgol.cymru", &[], None, None);
+    record("profiadol@ysgol.cymru", "headteacher", 365 * 6);
+    let deputy = app.person("dirprwy@ysgol.cymru", &[], None, None);
+    record("dirprwy@ysgol.cymru", "deputy_head", 30);
+
+    assert_eq!(apply(&app, &new_head.token, &cohort).await.status(), 201);
+    let too_long = apply(&app, &long_serving.token, &cohort).await;
+    assert_eq!(too_long.status(), 422);
+    assert!(
+        problem(too_long).await["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("appointed")
+    );
+    assert_eq!(apply(&app, &deputy.token, &cohort).await.status(), 422);
+}
+
+async fn second_cohort(
+    app: &crate::helpers::TestApp,
+    lead: &crate::helpers::TestPerson,
+    programme: &str,
+    capacity: i64,
+) -> String {
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let cohort = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/programmes/{programme}/cohorts"),
+            &json!({"name": "Cohort 2", "capacity": capacity, "starts_on": day(400), "ends_on": day(600), "language_medium": "welsh"}),
+        )
+        .await;
+    assert_eq!(cohort.status(), 201);
+    let cohort: Value = cohort.json().await.expect("json");
+    cohort["id"].as_str().unwrap_or("").to_owned()
+}
+
+#[tokio::test]
+async fn deferring_frees_the_seat_and_joins_the_later_cohort() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    let later = second_cohort(&app, &lead, &programme, 5).await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let waiting = app.person("aros@ysgol.cymru", &[], None, None);
+    let seat: Value = apply(&app, &teacher.token, &first)
+        .await
+        .json()
+        .await
+        .expect("json");
+    apply(&app, &waiting.token, &first).await;
+
+    let path = format!(
+        "/api/v1/applications/{}/defer",
+        seat["id"].as_str().unwrap_or("")
+    );
+    let backwards = app
+        .post_as(&teacher.token, &path, &json!({"cohort_id": first}))
+        .await;
+    assert_eq!(backwards.status(), 422, "not to the same cohort");
+    let deferred = app
+        .post_as(&teacher.token, &path, &json!({"cohort_id": later}))
+        .await;
+    assert_eq!(deferred.status(), 200);
+    let deferred: Value = deferred.json().await.expect("json");
+    assert_eq!(deferred["status"], "confirmed");
+
+    let mine: Vec<Value> = app
+        .get_as(&teacher.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let statuses: Vec<(&str, &str)> = mine
+        .iter()
+        .map(|a| {
+            (
+                a["cohort_name"].as_str().unwrap_or(""),
+                a["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&("Cohort 1", "deferred"))
+            && statuses.contains(&("Cohort 2", "confirmed")),
+        "{statuses:?}"
+    );
+    let theirs: Vec<Value> = app
+        .get_as(&waiting.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        theirs[0]["status"], "confirmed",
+        "the freed seat went to the waiting list"
+    );
+}
+
+#[tokio::test]
+async fn a_lead_moves_a_participant_and_the_seat_left_behind_is_filled() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    let other = second_cohort(&app, &lead, &programme, 1).await;
+    let moved = app.person("symud@ysgol.cymru", &[], None, None);
+    let waiting = app.person("aros@ysgol.cymru", &[], None, None);
+    let seat: Value = apply(&app, &moved.token, &first)
+        .await
+        .json()
+        .await
+        .expect("json");
+    apply(&app, &waiting.token, &first).await;
+    let path = format!(
+        "/api/v1/applications/{}/move",
+        seat["id"].as_str().unwrap_or("")
+    );
+
+    let by_participant = app
+        .post_as(&moved.token, &path, &json!({"cohort_id": other}))
+        .await;
+    assert_eq!(by_participant.status(), 403);
+    let outcome: Value = app
+        .post_as(
+            &lead.token,
+            &path,
+            &json!({"cohort_id": other, "reason": "Welsh-medium cohort suits better"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(outcome["status"], "confirmed");
+
+    let roster_first: Vec<Value> = app
+        .get_as(&lead.token, &format!("/api/v1/cohorts/{first}/roster"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(roster_first.len(), 1);
+    assert_eq!(roster_first[0]["email"], "aros@ysgol.cymru");
+    assert_eq!(roster_first[0]["status"], "confirmed");
+    let roster_other: Vec<Value> = app
+        .get_as(&lead.token, &format!("/api/v1/cohorts/{other}/roster"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(roster_other[0]["email"], "symud@ysgol.cymru");
+}
+
+#[tokio::test]
+async fn the_lead_downloads_the_roster_as_csv() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    for email in ["siân@ysgol.cymru", "gareth@ysgol.cymru"] {
+        let person = app.person(email, &[], None, None);
+        apply(&app, &person.token, &cohort).await;
+    }
+    let response = app
+        .get_as(&lead.token, &format!("/api/v1/cohorts/{cohort}/roster.csv"))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/csv")
+    );
+    let body = response.text().await.expect("body");
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "name,email,school,status,waitlist_position,applied_at"
+    );
+    assert_eq!(lines.len(), 3);
+    assert!(body.contains("siân@ysgol.cymru,,confirmed,,"), "{body}");
+    assert!(body.contains("gareth@ysgol.cymru,,waitlisted,1,"), "{body}");
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    assert_eq!(
+        app.get_as(
+            &teacher.token,
+            &format!("/api/v1/cohorts/{cohort}/roster.csv")
+        )
+        .await
+        .status(),
+        403
+    );
+}

@@ -125,9 +125,16 @@ pub fn test_settings(database_url: &str, mail_dir: &Path) -> Settings {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like `spawn_app`, with the test settings changed by `configure` first (e.g. to send email
+/// through a test SMTP server).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let database = TestDatabase::create();
     let mail_dir = tempfile::tempdir().expect("mail folder");
-    let settings = test_settings(database.url(), mail_dir.path());
+    let mut settings = test_settings(database.url(), mail_dir.path());
+    configure(&mut settings);
     let application = Application::build(settings.clone())
         .await
         .expect("the application builds");

@@ -1,15 +1,21 @@
 //! The one integration-test binary: each test starts the real server on port 0 with a fresh
 //! database (a temporary SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set).
 
+mod attendance;
 mod auth;
+mod calendar;
 mod catalogue;
 mod cli;
 mod config;
 mod enrolment;
+mod enrolment_pages;
 mod health;
 mod helpers;
 mod migrations;
 mod openapi;
 mod pages;
 mod password_reset;
+mod profile;
+mod smtp;
+mod smtp_server;
 mod stages;

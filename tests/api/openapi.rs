@@ -28,6 +28,9 @@ async fn the_openapi_document_covers_every_api_route() {
         ("/api/v1/auth/password-reset", "post"),
         ("/api/v1/auth/password-reset/confirm", "post"),
         ("/api/v1/me", "get"),
+        ("/api/v1/me/calendar", "get"),
+        ("/api/v1/me/calendar/reset", "post"),
+        ("/api/v1/cohorts/{id}/calendar.ics", "get"),
         ("/api/v1/stages", "get"),
         ("/api/v1/openapi.json", "get"),
     ] {

@@ -2,16 +2,18 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::applications::{self, ApplicationOutcome, ApplicationView};
+use crate::applications::{self, ApplicationOutcome, ApplicationView, ApplyFor};
 use crate::auth::CurrentUser;
 use crate::db;
-use crate::error::{AppResult, Problem};
+use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
 
-/// Apply for a cohort as the signed-in person. The answer says whether the application awaits
-/// the headteacher's endorsement, has a seat, or is on the waiting list (and where).
+/// Apply for a cohort as the signed-in person (no body needed). The answer says whether the
+/// application awaits the headteacher's endorsement, has a seat, or is on the waiting list (and
+/// where). A consortium admin may send `{person_id}` to apply for someone, and
+/// `{override_reason}` to set the eligibility rules aside; the reason is recorded.
 #[utoipa::path(post, path = "/api/v1/cohorts/{id}/applications", tag = "applications", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Cohort id")),
+    params(("id" = String, Path, description = "Cohort id")), request_body(content = Option<ApplyFor>),
     responses(
         (status = 201, body = ApplicationOutcome),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -22,8 +24,15 @@ pub async fn apply(
     state: web::Data<AppState>,
     user: CurrentUser,
     cohort_id: web::Path<String>,
+    body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let outcome = applications::apply(&state, user, cohort_id.into_inner()).await?;
+    // The body is optional, but one that is sent must be valid.
+    let request: ApplyFor = if body.iter().all(u8::is_ascii_whitespace) {
+        ApplyFor::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("problem-invalid-json"))?
+    };
+    let outcome = applications::apply(&state, user, cohort_id.into_inner(), request).await?;
     Ok(HttpResponse::Created().json(outcome))
 }
 
@@ -106,5 +115,59 @@ pub async fn decline(
     let outcome =
         applications::decide_endorsement(&state, user, id.into_inner(), false, reason(body))
             .await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct CohortChoice {
+    /// The other cohort of the same programme.
+    pub cohort_id: String,
+    pub reason: Option<String>,
+}
+
+/// Defer your application to a later cohort of the same programme (or, as its lead, someone's).
+/// The new application keeps its endorsement and takes a seat or a waiting-list place there.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/defer", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")), request_body = CohortChoice,
+    responses(
+        (status = 200, description = "The new application in the later cohort", body = ApplicationOutcome),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/applications/{id}/defer")]
+pub async fn defer(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<CohortChoice>,
+) -> AppResult<HttpResponse> {
+    let outcome =
+        applications::defer(&state, user, id.into_inner(), body.into_inner().cohort_id).await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}
+
+/// Move a participant to another cohort of the same programme (a lead of both cohorts, or an
+/// admin). The seat left behind goes to the next person waiting.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/move", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")), request_body = CohortChoice,
+    responses(
+        (status = 200, body = ApplicationOutcome),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/applications/{id}/move")]
+pub async fn move_to_cohort(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<CohortChoice>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let reason = body
+        .reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    let outcome =
+        applications::move_to_cohort(&state, user, id.into_inner(), body.cohort_id, reason).await?;
     Ok(HttpResponse::Ok().json(outcome))
 }

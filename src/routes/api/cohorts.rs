@@ -231,3 +231,58 @@ pub async fn roster(
     .await?;
     Ok(HttpResponse::Ok().json(rows))
 }
+
+/// The roster as CSV, for spreadsheets (its lead or an admin).
+#[utoipa::path(get, path = "/api/v1/cohorts/{id}/roster.csv", tag = "applications", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Cohort id")),
+    responses(
+        (status = 200, description = "name, email, school, status, waitlist_position, applied_at", content_type = "text/csv"),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/cohorts/{id}/roster.csv")]
+pub async fn roster_csv(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    cohort_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let cohort_id = cohort_id.into_inner();
+    let file_name = format!("roster-{cohort_id}.csv");
+    let rows = db::run(&state.pool, move |conn| {
+        applications::roster(conn, &user, &cohort_id)
+    })
+    .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record([
+            "name",
+            "email",
+            "school",
+            "status",
+            "waitlist_position",
+            "applied_at",
+        ])
+        .map_err(anyhow::Error::from)?;
+    for row in rows {
+        writer
+            .write_record([
+                row.name.as_str(),
+                row.email.as_str(),
+                row.school_en.as_deref().unwrap_or(""),
+                row.status.as_str(),
+                &row.waitlist_position
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+                &row.applied_at.format("%Y-%m-%d %H:%M").to_string(),
+            ])
+            .map_err(anyhow::Error::from)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("could not write the CSV: {e}"))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(body))
+}

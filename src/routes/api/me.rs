@@ -36,6 +36,7 @@ pub struct PersonView {
     pub school: Option<SchoolView>,
     pub stage: Option<StageRef>,
     pub job_title: Option<String>,
+    pub welsh_ability: Option<String>,
 }
 
 pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonView> {
@@ -78,6 +79,7 @@ pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonV
             school,
             stage,
             job_title: person.job_title,
+            welsh_ability: person.welsh_ability,
         })
     })
     .await
@@ -90,5 +92,23 @@ pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonV
         (status = 401, description = "No token, or a bad or expired one", body = Problem, content_type = "application/problem+json")))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(load_view(&state, user.person.id).await?))
+}
+
+/// Change your own profile: name, language, school, continuum stage, job title, Welsh-language
+/// ability. Fields left out keep their value; an empty string clears one.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    request_body = crate::profile::ProfileUpdate,
+    responses(
+        (status = 200, body = PersonView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[actix_web::patch("/me")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<crate::profile::ProfileUpdate>,
+) -> AppResult<HttpResponse> {
+    crate::profile::update(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(load_view(&state, user.person.id).await?))
 }

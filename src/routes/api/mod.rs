@@ -2,10 +2,12 @@
 
 pub mod applications;
 pub mod auth;
+pub mod calendar;
 pub mod cohorts;
 pub mod me;
 pub mod openapi;
 pub mod programmes;
+pub mod sessions;
 pub mod stages;
 
 use actix_web::web;
@@ -17,16 +19,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::request_password_reset)
         .service(auth::reset_password)
         .service(me::me)
+        .service(me::update)
+        .service(calendar::feed)
+        .service(calendar::reset)
+        .service(calendar::cohort)
         .service(stages::list)
         .service(programmes::create)
         .service(programmes::list)
         .service(cohorts::create)
         .service(cohorts::update)
+        .service(cohorts::roster_csv)
         .service(cohorts::roster)
         .service(applications::apply)
         .service(applications::mine)
         .service(applications::withdraw)
         .service(applications::endorse)
         .service(applications::decline)
+        .service(applications::defer)
+        .service(applications::move_to_cohort)
+        .service(sessions::create)
+        .service(sessions::list)
+        .service(sessions::record)
+        .service(sessions::summary)
+        .service(sessions::complete)
+        .service(sessions::not_complete)
         .service(openapi::document);
 }

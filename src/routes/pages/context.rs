@@ -13,11 +13,14 @@ use askama::Template;
 use crate::auth::CurrentUser;
 use crate::domain::FieldError;
 use crate::domain::language::Language;
+use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Translator, request_language, t};
 
 pub struct UserSummary {
     pub name: String,
+    pub is_headteacher: bool,
+    pub runs_cohorts: bool,
 }
 
 pub struct PageContext {
@@ -39,6 +42,8 @@ impl PageContext {
             i18n: Translator::new(language),
             user: user.map(|u| UserSummary {
                 name: u.person.name.clone(),
+                is_headteacher: u.has(Role::Headteacher),
+                runs_cohorts: u.has(Role::ProgrammeLead) || u.has(Role::ConsortiumAdmin),
             }),
             path: req.path().to_owned(),
             switch_url: format!("/language/{}?{next}", language.other().code()),
@@ -102,7 +107,7 @@ impl FormState {
 
     pub fn with_errors(mut self, language: Language, errors: &[FieldError]) -> Self {
         self.errors.extend(errors.iter().map(|e| FormMessage {
-            field: e.field.to_owned(),
+            field: e.field.to_string(),
             message: t(language, e.message_key),
         }));
         self

@@ -3,8 +3,8 @@
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use askama::Template;
@@ -47,6 +47,13 @@ pub async fn render_errors(
         HttpResponse::build(error.status_code_of())
             .content_type(PROBLEM_JSON)
             .json(error.problem(language))
+    } else if matches!(error, AppError::Unauthenticated)
+        && response.request().method() != Method::GET
+    {
+        // A form posted without a session cannot be replayed after logging in.
+        HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/login"))
+            .finish()
     } else if matches!(error, AppError::Unauthenticated) {
         let here = match response.request().query_string() {
             "" => response.request().path().to_owned(),

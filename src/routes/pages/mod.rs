@@ -3,7 +3,10 @@
 
 pub mod account;
 pub mod assets;
+pub mod calendar;
+pub mod certificate;
 pub mod context;
+pub mod enrolment;
 pub mod error_page;
 pub mod home;
 pub mod language;
@@ -15,6 +18,9 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home::home)
         .service(assets::stylesheet)
+        .service(certificate::stylesheet)
+        .service(certificate::show)
+        .service(calendar::feed)
         .service(account::register_form)
         .service(account::register)
         .service(account::login_form)
@@ -24,6 +30,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::forgot)
         .service(account::reset_form)
         .service(account::reset)
-        .service(profile::profile)
-        .service(language::switch);
+        .service(profile::show)
+        .service(profile::save)
+        .service(language::switch)
+        .service(enrolment::catalogue_page)
+        .service(enrolment::apply)
+        .service(enrolment::my_applications)
+        .service(enrolment::withdraw)
+        .service(enrolment::endorsements)
+        .service(enrolment::endorse)
+        .service(enrolment::decline)
+        .service(enrolment::lead)
+        .service(enrolment::roster);
 }

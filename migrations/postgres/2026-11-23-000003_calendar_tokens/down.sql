@@ -1,0 +1,2 @@
+DROP INDEX people_calendar_token;
+ALTER TABLE people DROP COLUMN calendar_token;

@@ -1,0 +1,680 @@
+//! Sessions, registers and completion: a cohort's lead plans its sessions, takes a register at
+//! each, and at the end marks every participant as having completed or not, against the
+//! programme's attendance rule (`domain::completion`); a completed participant gets a
+//! certificate.
+//!
+//! SQLite note (as in `applications`): every transaction here starts with a write, so that it
+//! holds the write lock before it reads and concurrent writers queue instead of failing.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::Connection;
+
+use crate::applications::{ApplicationOutcome, may_manage};
+use crate::auth::CurrentUser;
+use crate::db::attendance::{self as registers, AttendanceEntry, CohortSession, NewCohortSession};
+use crate::db::catalogue::{self, Cohort, Programme};
+use crate::db::enrolments::{self, Enrolment, StatusChange};
+use crate::db::people::{self, Person};
+use crate::db::{self, DbConnection, outbox};
+use crate::domain::FieldError;
+use crate::domain::completion::{AttendanceStatus, AttendanceTally};
+use crate::domain::enrolment::{self as lifecycle, EnrolmentEvent, EnrolmentStatus};
+use crate::domain::language::Language;
+use crate::domain::session;
+use crate::error::{AppError, AppResult};
+use crate::i18n::t_with;
+use crate::mail::compose::{self, Recipient};
+use crate::state::AppState;
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// A session as the API shows it; times are UTC.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    pub cohort_id: String,
+    pub title_en: String,
+    pub title_cy: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub venue: Option<String>,
+    pub online_url: Option<String>,
+    /// It has started, so it counts towards attendance.
+    pub held: bool,
+}
+
+fn session_view(session: CohortSession, now: NaiveDateTime) -> SessionView {
+    SessionView {
+        held: session::is_held(session.starts_at, now),
+        id: session.id,
+        cohort_id: session.cohort_id,
+        title_en: session.title_en,
+        title_cy: session.title_cy,
+        starts_at: session.starts_at.and_utc(),
+        ends_at: session.ends_at.and_utc(),
+        venue: session.venue,
+        online_url: session.online_url,
+    }
+}
+
+/// A session as the lead planned it, already checked.
+#[derive(Debug, Clone)]
+pub struct SessionPlan {
+    pub title_en: String,
+    pub title_cy: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub venue: Option<String>,
+    pub online_url: Option<String>,
+}
+
+fn managed_cohort(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    cohort_id: &str,
+) -> AppResult<Cohort> {
+    let cohort = catalogue::find_cohort(conn, cohort_id)?.ok_or(AppError::NotFound)?;
+    if may_manage(user, &cohort) {
+        Ok(cohort)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Adds a session to a cohort the user runs.
+pub fn add_session(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    cohort_id: &str,
+    plan: &SessionPlan,
+) -> AppResult<SessionView> {
+    let cohort = managed_cohort(conn, user, cohort_id)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let at = now();
+    registers::insert_session(
+        conn,
+        &NewCohortSession {
+            id: &id,
+            cohort_id: &cohort.id,
+            title_en: &plan.title_en,
+            title_cy: &plan.title_cy,
+            starts_at: plan.starts_at,
+            ends_at: plan.ends_at,
+            venue: plan.venue.as_deref(),
+            online_url: plan.online_url.as_deref(),
+            created_at: at,
+        },
+    )?;
+    let created = registers::find_session(conn, &id)?.ok_or(AppError::NotFound)?;
+    Ok(session_view(created, at))
+}
+
+/// The cohort's sessions in time order, for those who run it and those applying to it.
+pub fn sessions_for(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    cohort_id: &str,
+) -> AppResult<Vec<SessionView>> {
+    let cohort = catalogue::find_cohort(conn, cohort_id)?.ok_or(AppError::NotFound)?;
+    if !may_manage(user, &cohort)
+        && !registers::has_active_application(conn, user.id(), &cohort.id)?
+    {
+        return Err(AppError::Forbidden);
+    }
+    let at = now();
+    Ok(registers::sessions_of(conn, &cohort.id)?
+        .into_iter()
+        .map(|s| session_view(s, at))
+        .collect())
+}
+
+/// One line of a register as the lead sent it, not yet checked.
+#[derive(Debug, Clone)]
+pub struct RegisterLine {
+    pub application_id: String,
+    pub status: String,
+}
+
+/// A register line that has passed the checks that need no database.
+struct CheckedLine<'a> {
+    index: usize,
+    application_id: &'a str,
+    status: AttendanceStatus,
+}
+
+/// Longest register taken in one request: far above any real cohort.
+pub const MAX_REGISTER_LINES: usize = 1000;
+
+/// `records[3].status`: the field a line's problem is reported against.
+fn line_field(index: usize, column: &'static str) -> String {
+    format!("records[{index}].{column}")
+}
+
+/// The checks that need no database: a status we know, an application named, and no
+/// application twice.
+fn check_lines(lines: &[RegisterLine]) -> Result<Vec<CheckedLine<'_>>, Vec<FieldError>> {
+    if lines.is_empty() {
+        return Err(vec![FieldError::new("records", "error-register-empty")]);
+    }
+    if lines.len() > MAX_REGISTER_LINES {
+        return Err(vec![FieldError::new("records", "error-register-too-long")]);
+    }
+    let mut errors = Vec::new();
+    let mut checked = Vec::with_capacity(lines.len());
+    let mut seen = HashSet::new();
+    for (index, line) in lines.iter().enumerate() {
+        let application_id = line.application_id.trim();
+        if application_id.is_empty() {
+            errors.push(FieldError::new(
+                line_field(index, "application_id"),
+                "error-required",
+            ));
+        } else if !seen.insert(application_id) {
+            errors.push(FieldError::new(
+                line_field(index, "application_id"),
+                "error-register-duplicate",
+            ));
+        }
+        match AttendanceStatus::parse(line.status.trim()) {
+            Some(status) => checked.push(CheckedLine {
+                index,
+                application_id,
+                status,
+            }),
+            None => errors.push(FieldError::new(
+                line_field(index, "status"),
+                "error-attendance-status-invalid",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(checked)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Lines naming someone without a confirmed place in the cohort.
+fn outsiders(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+    lines: &[CheckedLine<'_>],
+) -> AppResult<Vec<FieldError>> {
+    let ids: Vec<&str> = lines.iter().map(|l| l.application_id).collect();
+    let confirmed: HashSet<String> = registers::statuses_in_cohort(conn, cohort_id, &ids)?
+        .into_iter()
+        .filter(|(_, status)| status == EnrolmentStatus::Confirmed.as_str())
+        .map(|(id, _)| id)
+        .collect();
+    Ok(lines
+        .iter()
+        .filter(|l| !confirmed.contains(l.application_id))
+        .map(|l| {
+            FieldError::new(
+                line_field(l.index, "application_id"),
+                "error-register-not-participant",
+            )
+        })
+        .collect())
+}
+
+/// What was written.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RegisterOutcome {
+    pub session_id: String,
+    /// Lines written, new or replacing an earlier entry.
+    pub recorded: usize,
+}
+
+/// Takes (or corrects) a session's register. Every line is checked before any is written, and
+/// all are written in one transaction: a register is stored whole or not at all.
+pub fn take_register(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    session_id: &str,
+    lines: &[RegisterLine],
+) -> AppResult<RegisterOutcome> {
+    let found = registers::find_session(conn, session_id)?.ok_or(AppError::NotFound)?;
+    managed_cohort(conn, user, &found.cohort_id)?;
+    let checked = check_lines(lines).map_err(AppError::Validation)?;
+    conn.transaction::<_, AppError, _>(|conn| {
+        if !registers::lock_register(conn, session_id)? {
+            return Err(AppError::NotFound);
+        }
+        let strangers = outsiders(conn, &found.cohort_id, &checked)?;
+        if !strangers.is_empty() {
+            return Err(AppError::Validation(strangers));
+        }
+        let at = now();
+        for line in &checked {
+            registers::record(
+                conn,
+                &AttendanceEntry {
+                    session_id,
+                    enrolment_id: line.application_id,
+                    status: line.status.as_str(),
+                    recorded_by: Some(user.id()),
+                    recorded_at: at,
+                },
+            )?;
+        }
+        Ok(RegisterOutcome {
+            session_id: session_id.to_owned(),
+            recorded: checked.len(),
+        })
+    })
+}
+
+/// One participant at one session; `None` when the register has no entry for them.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SessionAttendance {
+    pub session_id: String,
+    pub status: Option<AttendanceStatus>,
+}
+
+/// One participant's attendance across the cohort.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ParticipantAttendance {
+    pub application_id: String,
+    pub person_id: String,
+    pub name: String,
+    /// The application's status: confirmed, completed or not_completed.
+    pub status: String,
+    /// One entry per session, in the order of `sessions`.
+    pub sessions: Vec<SessionAttendance>,
+    /// Sessions held at which they were present (apologies do not count).
+    pub attended: u32,
+    /// Whole percent of the sessions held, rounded down; null before any session is held.
+    pub attendance_pct: Option<u32>,
+    pub completion_rule_met: bool,
+}
+
+/// A cohort's registers, summed up per participant against the completion rule.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AttendanceSummary {
+    pub cohort_id: String,
+    /// The programme's completion rule: the share of sessions held a participant must attend.
+    pub completion_min_attendance_pct: i32,
+    pub sessions_held: u32,
+    pub sessions: Vec<SessionView>,
+    pub participants: Vec<ParticipantAttendance>,
+}
+
+type Register = HashMap<(String, String), AttendanceStatus>;
+
+/// One participant's tally over the sessions held, from the cohort's registers.
+fn tally_for(
+    application_id: &str,
+    sessions: &[CohortSession],
+    register: &Register,
+    at: NaiveDateTime,
+) -> AttendanceTally {
+    AttendanceTally::from_register(
+        sessions
+            .iter()
+            .filter(|s| session::is_held(s.starts_at, at))
+            .map(|s| {
+                register
+                    .get(&(s.id.clone(), application_id.to_owned()))
+                    .copied()
+            }),
+    )
+}
+
+fn register_of(conn: &mut DbConnection, cohort_id: &str) -> AppResult<Register> {
+    Ok(registers::registers_of(conn, cohort_id)?
+        .into_iter()
+        .filter_map(|(session_id, enrolment_id, status)| {
+            AttendanceStatus::parse(&status).map(|s| ((session_id, enrolment_id), s))
+        })
+        .collect())
+}
+
+pub fn summary(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    cohort_id: &str,
+) -> AppResult<AttendanceSummary> {
+    let cohort = managed_cohort(conn, user, cohort_id)?;
+    let programme =
+        catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
+    let sessions = registers::sessions_of(conn, &cohort.id)?;
+    let register = register_of(conn, &cohort.id)?;
+    let at = now();
+    let rule = programme.completion_min_attendance_pct;
+    let participants = registers::participants_of(conn, &cohort.id)?
+        .into_iter()
+        .map(|p| {
+            let tally = tally_for(&p.enrolment_id, &sessions, &register, at);
+            ParticipantAttendance {
+                sessions: sessions
+                    .iter()
+                    .map(|s| SessionAttendance {
+                        session_id: s.id.clone(),
+                        status: register
+                            .get(&(s.id.clone(), p.enrolment_id.clone()))
+                            .copied(),
+                    })
+                    .collect(),
+                attended: tally.attended(),
+                attendance_pct: tally.percentage(),
+                completion_rule_met: tally.meets(rule),
+                application_id: p.enrolment_id,
+                person_id: p.person_id,
+                name: p.name,
+                status: p.status,
+            }
+        })
+        .collect();
+    let sessions_held = sessions
+        .iter()
+        .filter(|s| session::is_held(s.starts_at, at))
+        .count();
+    Ok(AttendanceSummary {
+        cohort_id: cohort.id,
+        completion_min_attendance_pct: rule,
+        sessions_held: u32::try_from(sessions_held).unwrap_or(u32::MAX),
+        sessions: sessions.into_iter().map(|s| session_view(s, at)).collect(),
+        participants,
+    })
+}
+
+/// The lead's decision at the end of the cohort.
+#[derive(Debug, Clone)]
+pub enum CompletionDecision {
+    /// Completed. Below the attendance rule this needs `override_reason`, which is then the
+    /// reason on record.
+    Complete {
+        reason: Option<String>,
+        override_reason: Option<String>,
+    },
+    NotComplete {
+        reason: Option<String>,
+    },
+}
+
+impl CompletionDecision {
+    fn event(&self) -> EnrolmentEvent {
+        match self {
+            CompletionDecision::Complete { .. } => EnrolmentEvent::Complete,
+            CompletionDecision::NotComplete { .. } => EnrolmentEvent::NotComplete,
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            CompletionDecision::Complete {
+                reason,
+                override_reason,
+            } => override_reason.as_deref().or(reason.as_deref()),
+            CompletionDecision::NotComplete { reason } => reason.as_deref(),
+        }
+    }
+
+    fn overrides_rule(&self) -> bool {
+        matches!(
+            self,
+            CompletionDecision::Complete {
+                override_reason: Some(_),
+                ..
+            }
+        )
+    }
+}
+
+/// The application with its cohort, programme and participant.
+struct Loaded {
+    enrolment: Enrolment,
+    status: EnrolmentStatus,
+    cohort: Cohort,
+    programme: Programme,
+    participant: Person,
+}
+
+fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loaded> {
+    let enrolment = enrolments::find(conn, enrolment_id)?.ok_or(AppError::NotFound)?;
+    let status = enrolment.status().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("unknown status {}", enrolment.status))
+    })?;
+    let cohort = catalogue::find_cohort(conn, &enrolment.cohort_id)?.ok_or(AppError::NotFound)?;
+    let programme =
+        catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
+    let participant = people::find_by_id(conn, &enrolment.person_id)?.ok_or(AppError::NotFound)?;
+    Ok(Loaded {
+        enrolment,
+        status,
+        cohort,
+        programme,
+        participant,
+    })
+}
+
+/// The participant's attendance now, read inside the caller's transaction.
+fn attendance_of(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+    enrolment_id: &str,
+) -> AppResult<AttendanceTally> {
+    let sessions = registers::sessions_of(conn, cohort_id)?;
+    let register: Register = registers::entries_for(conn, enrolment_id)?
+        .into_iter()
+        .filter_map(|(session_id, status)| {
+            AttendanceStatus::parse(&status).map(|s| ((session_id, enrolment_id.to_owned()), s))
+        })
+        .collect();
+    Ok(tally_for(enrolment_id, &sessions, &register, now()))
+}
+
+/// Queues the email that tells the participant how their programme ended, in their language.
+fn tell_participant(
+    conn: &mut DbConnection,
+    public_url: &str,
+    loaded: &Loaded,
+    outcome: EnrolmentStatus,
+) -> AppResult<()> {
+    let person = &loaded.participant;
+    let language = Language::parse(&person.preferred_language).unwrap_or_default();
+    let args = [
+        (
+            "programme",
+            language
+                .pick(&loaded.programme.title_en, &loaded.programme.title_cy)
+                .to_owned(),
+        ),
+        ("cohort", loaded.cohort.name.clone()),
+    ];
+    let (template, subject, body, action) = if outcome == EnrolmentStatus::Completed {
+        (
+            "completed",
+            "email-completed-subject",
+            "email-completed-body",
+            (
+                "email-completed-action",
+                format!("{public_url}/certificates/{}", loaded.enrolment.id),
+            ),
+        )
+    } else {
+        (
+            "not_completed",
+            "email-not-completed-subject",
+            "email-not-completed-body",
+            ("email-see-applications", format!("{public_url}/profile")),
+        )
+    };
+    let email = compose::notice(
+        &Recipient {
+            email: &person.email,
+            name: &person.name,
+            language,
+        },
+        template,
+        t_with(language, subject, &args),
+        vec![t_with(language, body, &args)],
+        Some((t_with(language, action.0, &[]), action.1)),
+        now(),
+    )?;
+    outbox::enqueue(conn, &email)?;
+    Ok(())
+}
+
+/// Marks a participant as having completed the programme or not (the cohort's lead or an
+/// admin). The status change, its history entry and the participant's email are one
+/// transaction; completing below the attendance rule is refused unless overridden.
+pub async fn decide_completion(
+    state: &AppState,
+    user: CurrentUser,
+    enrolment_id: String,
+    decision: CompletionDecision,
+) -> AppResult<ApplicationOutcome> {
+    let public_url = state.settings.public_url().to_owned();
+    db::run(&state.pool, move |conn| {
+        let loaded = load(conn, &enrolment_id)?;
+        if !may_manage(&user, &loaded.cohort) {
+            return Err(AppError::Forbidden);
+        }
+        let to = lifecycle::next(loaded.status, decision.event())
+            .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
+        conn.transaction::<_, AppError, _>(|conn| {
+            let at = now();
+            if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
+                return Err(AppError::Conflict("problem-changed-meanwhile"));
+            }
+            // Read after the status change, under its lock, so that the register the rule is
+            // judged on is the one in force when the decision is recorded.
+            if to == EnrolmentStatus::Completed && !decision.overrides_rule() {
+                let tally = attendance_of(conn, &loaded.cohort.id, &enrolment_id)?;
+                if !tally.meets(loaded.programme.completion_min_attendance_pct) {
+                    return Err(AppError::Refused("problem-completion-rule-not-met"));
+                }
+            }
+            enrolments::record_change(
+                conn,
+                &StatusChange {
+                    enrolment_id: &enrolment_id,
+                    from: Some(loaded.status),
+                    to,
+                    actor_id: Some(user.id()),
+                    reason: decision.reason(),
+                    at,
+                },
+            )?;
+            tell_participant(conn, &public_url, &loaded, to)?;
+            Ok(ApplicationOutcome {
+                id: enrolment_id.clone(),
+                status: to,
+                waitlist_position: None,
+            })
+        })
+    })
+    .await
+}
+
+/// What a certificate states.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub application_id: String,
+    pub participant_name: String,
+    pub programme_title_en: String,
+    pub programme_title_cy: String,
+    pub cohort_name: String,
+    pub completed_on: chrono::NaiveDate,
+}
+
+/// The certificate of a completed application, for its holder, the cohort's lead or an admin.
+/// Anyone else, and any application not completed, finds nothing: a certificate's existence
+/// is itself personal.
+pub fn certificate(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    enrolment_id: &str,
+) -> AppResult<Certificate> {
+    let loaded = load(conn, enrolment_id)?;
+    let may_see = loaded.enrolment.person_id == user.id() || may_manage(user, &loaded.cohort);
+    if !may_see || loaded.status != EnrolmentStatus::Completed {
+        return Err(AppError::NotFound);
+    }
+    let completed_at = registers::last_change_to(conn, enrolment_id, EnrolmentStatus::Completed)?
+        .unwrap_or(loaded.enrolment.updated_at);
+    Ok(Certificate {
+        application_id: loaded.enrolment.id,
+        participant_name: loaded.participant.name,
+        programme_title_en: loaded.programme.title_en,
+        programme_title_cy: loaded.programme.title_cy,
+        cohort_name: loaded.cohort.name,
+        completed_on: completed_at.date(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(application_id: &str, status: &str) -> RegisterLine {
+        RegisterLine {
+            application_id: application_id.to_owned(),
+            status: status.to_owned(),
+        }
+    }
+
+    fn fields(result: Result<Vec<CheckedLine<'_>>, Vec<FieldError>>) -> Vec<String> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field.into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn each_bad_line_is_named_by_its_index() {
+        let lines = [
+            line("a", "present"),
+            line("b", "late"),
+            line("", "absent"),
+            line("a", "apologies"),
+        ];
+        assert_eq!(
+            fields(check_lines(&lines)),
+            [
+                "records[1].status",
+                "records[2].application_id",
+                "records[3].application_id"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_good_register_passes_with_its_statuses() {
+        let lines = [line(" a ", "present"), line("b", "apologies")];
+        let checked = check_lines(&lines).unwrap_or_default();
+        let got: Vec<_> = checked
+            .iter()
+            .map(|l| (l.index, l.application_id, l.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "a", AttendanceStatus::Present),
+                (1, "b", AttendanceStatus::Apologies)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_or_huge_register_is_refused_as_a_whole() {
+        assert_eq!(fields(check_lines(&[])), ["records"]);
+        let huge: Vec<_> = (0..=MAX_REGISTER_LINES)
+            .map(|i| line(&i.to_string(), "present"))
+            .collect();
+        assert_eq!(fields(check_lines(&huge)), ["records"]);
+    }
+
+    #[test]
+    fn a_lines_field_names_its_row() {
+        assert_eq!(line_field(7, "application_id"), "records[7].application_id");
+    }
+}

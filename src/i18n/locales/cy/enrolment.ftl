@@ -1,0 +1,103 @@
+# Tudalennau cofrestru: catalog, ceisiadau, cymeradwyaethau, rhestrau carfan.
+
+nav-programmes = Rhaglenni
+nav-applications = Fy ngheisiadau
+nav-endorsements = Cymeradwyaethau
+nav-lead = Fy ngharfanau
+
+catalogue-title = Rhaglenni
+catalogue-filters = Hidlo'r rhaglenni
+catalogue-stage = Cam ar y continwwm
+catalogue-any-stage = Unrhyw gam
+catalogue-language = Iaith y ddarpariaeth
+catalogue-any-language = Unrhyw iaith
+catalogue-open-only = Dim ond rhaglenni sy'n derbyn ceisiadau nawr
+catalogue-filter = Dangos rhaglenni
+catalogue-count = { $count ->
+    [zero] Dim rhaglenni
+    [one] Un rhaglen
+    [two] Dwy raglen
+   *[other] { $count } o raglenni
+}
+catalogue-needs-endorsement = Angen cymeradwyaeth eich pennaeth
+catalogue-all-stages = Ar agor i bob cam
+catalogue-for-stages = Ar gyfer:
+catalogue-no-cohorts = Nid oes carfanau wedi'u cynllunio eto.
+catalogue-cohorts-of = Carfanau
+catalogue-cohort = Carfan
+catalogue-dates = Dyddiadau
+catalogue-seats = Lleoedd
+catalogue-action = Gweithred
+catalogue-seats-left = { $count ->
+    [one] Un lle ar ôl
+    [two] Dau le ar ôl
+   *[other] { $count } o leoedd ar ôl
+}
+catalogue-full = Llawn
+catalogue-apply = Gwneud cais
+catalogue-join-waitlist = Ymuno â'r rhestr aros
+catalogue-login-to-apply = Mewngofnodwch i wneud cais
+catalogue-not-taking = Ddim yn derbyn ceisiadau
+
+delivery-english = Yn Saesneg
+delivery-welsh = Yn Gymraeg
+delivery-bilingual = Yn Gymraeg ac yn Saesneg
+
+status-awaiting-endorsement = Yn aros am eich pennaeth
+status-declined = Heb ei gymeradwyo
+status-confirmed = Lle wedi'i gadarnhau
+status-waitlisted = Ar y rhestr aros
+status-withdrawn = Wedi tynnu'n ôl
+status-deferred = Wedi'i ohirio
+status-completed = Wedi'i gwblhau
+status-not-completed = Heb ei gwblhau
+
+applications-title = Fy ngheisiadau
+applications-none = Nid ydych wedi gwneud cais am unrhyw beth eto.
+applications-browse = Gweld y rhaglenni.
+applications-programme = Rhaglen
+applications-status = Statws
+applications-applied = Dyddiad y cais
+applications-position = rhif { $position } yn y ciw
+applications-withdraw = Tynnu'n ôl
+
+notice-confirmed = Mae eich cais wedi'i gyflwyno ac mae eich lle wedi'i gadarnhau.
+notice-waitlisted = Mae'r garfan yn llawn, felly rydych ar ei rhestr aros. Byddwn yn anfon e-bost atoch pan fydd lle yn eiddo i chi.
+notice-awaiting-endorsement = Mae eich cais wedi'i gyflwyno. Mae bellach yn aros am gymeradwyaeth eich pennaeth.
+notice-withdrawn = Mae eich cais wedi'i dynnu'n ôl.
+notice-endorsed = Rydych wedi cymeradwyo'r cais.
+notice-declined = Rydych wedi gwrthod y cais.
+
+endorsements-title = Cymeradwyaethau
+endorsements-intro = Ceisiadau gan staff eich ysgol sy'n aros am eich cymeradwyaeth.
+endorsements-none = Nid oes dim yn aros amdanoch.
+endorsements-person = Person
+endorsements-endorse = Cymeradwyo
+endorsements-decline = Gwrthod
+
+lead-title = Fy ngharfanau
+lead-none = Nid ydych yn arwain unrhyw garfanau eto.
+lead-seats-taken = Lleoedd wedi'u cymryd
+roster-title = Rhestr y garfan
+roster-empty = Nid oes neb wedi gwneud cais eto.
+roster-seats = Lleoedd wedi'u cymryd: { $taken }
+
+profile-saved = Mae eich manylion wedi'u cadw.
+profile-suggestions = Rhaglenni ar gyfer eich cam chi a'r nesaf
+profile-edit = Newid fy manylion
+profile-job-title = Teitl swydd
+profile-welsh-ability = Gallu yn y Gymraeg
+profile-save = Cadw fy manylion
+error-school-unknown = Dewiswch ysgol o'r rhestr.
+error-welsh-ability-invalid = Dewiswch lefel o'r rhestr.
+welsh-ability-none = Dim eto
+welsh-ability-entry = Mynediad
+welsh-ability-foundation = Sylfaen
+welsh-ability-intermediate = Canolradd
+welsh-ability-advanced = Uwch
+welsh-ability-proficiency = Hyfedredd
+ineligible-appointment-not-recent = Mae'r rhaglen hon ar gyfer pobl a benodwyd i'w swydd yn ddiweddar; nid yw hanes eich gyrfa yn dangos penodiad o'r fath.
+error-cohort-unknown = Nid oes carfan o'r fath.
+error-cohort-not-sibling = Dewiswch garfan arall o'r un rhaglen.
+error-cohort-not-later = Dewiswch garfan sy'n dechrau'n hwyrach na hon.
+roster-download-csv = Lawrlwytho rhestr y garfan (CSV)

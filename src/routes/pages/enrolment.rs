@@ -1,0 +1,361 @@
+//! The enrolment pages: the catalogue with its Apply buttons, a person's applications, a
+//! headteacher's endorsements, and a lead's cohorts and rosters. Every action is a plain form
+//! post answered with a redirect, so nothing needs JavaScript.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::context::{Page, PageContext, render};
+use crate::applications::{self, ApplicationView, RosterEntry};
+use crate::auth::CurrentUser;
+use crate::db::catalogue::{self, Cohort};
+use crate::db::enrolments::{self, PendingEndorsement};
+use crate::db::{self, stages};
+use crate::domain::catalogue as rules;
+use crate::domain::role::Role;
+use crate::domain::stage::ContinuumStage;
+use crate::error::{AppError, AppResult};
+use crate::i18n::t;
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .finish()
+}
+
+struct CohortRow {
+    id: String,
+    name: String,
+    starts_on: chrono::NaiveDate,
+    ends_on: chrono::NaiveDate,
+    seats_available: i32,
+    accepting: bool,
+}
+
+struct ProgrammeCard {
+    code: String,
+    title_en: String,
+    title_cy: String,
+    description_en: String,
+    description_cy: String,
+    delivery_language: String,
+    requires_endorsement: bool,
+    stage_names: Vec<String>,
+    cohorts: Vec<CohortRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CatalogueFilter {
+    stage: String,
+    language: String,
+    open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/catalogue.html")]
+struct CataloguePage {
+    page: PageContext,
+    stages: Vec<ContinuumStage>,
+    filter: CatalogueFilter,
+    programmes: Vec<ProgrammeCard>,
+}
+
+#[get("/programmes")]
+pub async fn catalogue_page(
+    state: web::Data<AppState>,
+    page: Page,
+    filter: web::Query<CatalogueFilter>,
+) -> AppResult<HttpResponse> {
+    let filter = filter.into_inner();
+    let language = page.context.i18n.language;
+    let wanted_language = match filter.language.trim() {
+        "" => None,
+        raw => rules::delivery_language("language", raw).ok(),
+    };
+    let stage = (!filter.stage.is_empty()).then(|| filter.stage.clone());
+    let open_only = filter.open;
+    let today = Utc::now().date_naive();
+    let (all_stages, programmes) = db::run(&state.pool, move |conn| {
+        let all_stages = stages::all(conn)?;
+        let targets = catalogue::all_target_stages(conn)?;
+        let cohorts = catalogue::all_cohorts(conn)?;
+        let mut cards = Vec::new();
+        for programme in catalogue::active_programmes(conn)? {
+            let codes: Vec<&String> = targets
+                .iter()
+                .filter(|(p, _)| p == &programme.id)
+                .map(|(_, s)| s)
+                .collect();
+            if stage
+                .as_ref()
+                .is_some_and(|s| !codes.is_empty() && !codes.contains(&s))
+            {
+                continue;
+            }
+            if wanted_language.as_ref().is_some_and(|l| {
+                &programme.delivery_language != l && programme.delivery_language != "bilingual"
+            }) {
+                continue;
+            }
+            let rows: Vec<CohortRow> = cohorts
+                .iter()
+                .filter(|c| c.programme_id == programme.id && c.status != "completed")
+                .map(|c| CohortRow {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    starts_on: c.starts_on,
+                    ends_on: c.ends_on,
+                    seats_available: (c.capacity - c.seats_taken).max(0),
+                    accepting: applications::accepting_applications(c, today),
+                })
+                .collect();
+            if open_only && !rows.iter().any(|r| r.accepting) {
+                continue;
+            }
+            let stage_names = all_stages
+                .iter()
+                .filter(|s| codes.contains(&&s.code))
+                .map(|s| language.pick(&s.name_en, &s.name_cy).to_owned())
+                .collect();
+            let title_order = language
+                .pick(&programme.title_en, &programme.title_cy)
+                .to_lowercase();
+            cards.push((
+                title_order,
+                ProgrammeCard {
+                    code: programme.code,
+                    title_en: programme.title_en,
+                    title_cy: programme.title_cy,
+                    description_en: programme.description_en,
+                    description_cy: programme.description_cy,
+                    delivery_language: programme.delivery_language,
+                    requires_endorsement: programme.requires_endorsement,
+                    stage_names,
+                    cohorts: rows,
+                },
+            ));
+        }
+        cards.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok((
+            all_stages,
+            cards.into_iter().map(|(_, card)| card).collect::<Vec<_>>(),
+        ))
+    })
+    .await?;
+    render(
+        StatusCode::OK,
+        &CataloguePage {
+            page: page.context,
+            stages: all_stages,
+            filter,
+            programmes,
+        },
+    )
+}
+
+#[post("/cohorts/{id}/apply")]
+pub async fn apply(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    cohort_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let outcome =
+        applications::apply(&state, user, cohort_id.into_inner(), Default::default()).await?;
+    Ok(see_other(format!(
+        "/applications?notice={}",
+        outcome.status.as_str()
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "pages/applications.html")]
+struct ApplicationsPage {
+    page: PageContext,
+    notice: Option<String>,
+    applications: Vec<ApplicationView>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoticeQuery {
+    notice: String,
+}
+
+fn notice_text(page: &PageContext, notice: &str) -> Option<String> {
+    let key = match notice {
+        "confirmed" => "notice-confirmed",
+        "waitlisted" => "notice-waitlisted",
+        "awaiting_endorsement" => "notice-awaiting-endorsement",
+        "withdrawn" => "notice-withdrawn",
+        "endorsed" => "notice-endorsed",
+        "declined" => "notice-declined",
+        _ => return None,
+    };
+    Some(t(page.i18n.language, key))
+}
+
+#[get("/applications")]
+pub async fn my_applications(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<NoticeQuery>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.ok_or(AppError::Unauthenticated)?;
+    let person_id = user.id().to_owned();
+    let applications = db::run(&state.pool, move |conn| {
+        applications::applications_of(conn, &person_id)
+    })
+    .await?;
+    let notice = notice_text(&page.context, &query.notice);
+    render(
+        StatusCode::OK,
+        &ApplicationsPage {
+            page: page.context,
+            notice,
+            applications,
+        },
+    )
+}
+
+#[post("/applications/{id}/withdraw")]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    applications::withdraw(&state, user, id.into_inner(), None).await?;
+    Ok(see_other("/applications?notice=withdrawn".into()))
+}
+
+#[derive(Template)]
+#[template(path = "pages/endorsements.html")]
+struct EndorsementsPage {
+    page: PageContext,
+    notice: Option<String>,
+    pending: Vec<PendingEndorsement>,
+}
+
+#[get("/endorsements")]
+pub async fn endorsements(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<NoticeQuery>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.ok_or(AppError::Unauthenticated)?;
+    user.require_any(&[Role::Headteacher])?;
+    let schools: Vec<String> = user
+        .grants
+        .iter()
+        .filter(|g| g.role() == Some(Role::Headteacher))
+        .filter_map(|g| g.school_id.clone())
+        .collect();
+    let pending = db::run(&state.pool, move |conn| {
+        Ok(enrolments::awaiting_endorsement_at(conn, &schools)?)
+    })
+    .await?;
+    let notice = notice_text(&page.context, &query.notice);
+    render(
+        StatusCode::OK,
+        &EndorsementsPage {
+            page: page.context,
+            notice,
+            pending,
+        },
+    )
+}
+
+#[post("/applications/{id}/endorse")]
+pub async fn endorse(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    applications::decide_endorsement(&state, user, id.into_inner(), true, None).await?;
+    Ok(see_other("/endorsements?notice=endorsed".into()))
+}
+
+#[post("/applications/{id}/decline")]
+pub async fn decline(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    applications::decide_endorsement(&state, user, id.into_inner(), false, None).await?;
+    Ok(see_other("/endorsements?notice=declined".into()))
+}
+
+#[derive(Template)]
+#[template(path = "pages/lead.html")]
+struct LeadPage {
+    page: PageContext,
+    cohorts: Vec<(Cohort, String, String)>,
+}
+
+#[get("/lead")]
+pub async fn lead(state: web::Data<AppState>, page: Page) -> AppResult<HttpResponse> {
+    let user = page.user.ok_or(AppError::Unauthenticated)?;
+    user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
+    let lead_id = (!user.has(Role::ConsortiumAdmin)).then(|| user.id().to_owned());
+    let cohorts = db::run(&state.pool, move |conn| {
+        Ok(catalogue::cohorts_led_by(conn, lead_id.as_deref())?)
+    })
+    .await?;
+    render(
+        StatusCode::OK,
+        &LeadPage {
+            page: page.context,
+            cohorts,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "pages/roster.html")]
+struct RosterPage {
+    page: PageContext,
+    cohort_id: String,
+    programme_en: String,
+    programme_cy: String,
+    cohort_name: String,
+    seats_taken: i32,
+    capacity: i32,
+    roster: Vec<RosterEntry>,
+}
+
+#[get("/lead/cohorts/{id}")]
+pub async fn roster(
+    state: web::Data<AppState>,
+    page: Page,
+    cohort_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.ok_or(AppError::Unauthenticated)?;
+    let cohort_id = cohort_id.into_inner();
+    let (cohort, programme, roster) = db::run(&state.pool, move |conn| {
+        let roster = applications::roster(conn, &user, &cohort_id)?;
+        let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
+        let programme =
+            catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
+        Ok((cohort, programme, roster))
+    })
+    .await?;
+    render(
+        StatusCode::OK,
+        &RosterPage {
+            page: page.context,
+            cohort_id: cohort.id.clone(),
+            programme_en: programme.title_en,
+            programme_cy: programme.title_cy,
+            cohort_name: cohort.name,
+            seats_taken: cohort.seats_taken,
+            capacity: cohort.capacity,
+            roster,
+        },
+    )
+}
+
+use crate::state::AppState;

@@ -1,0 +1,159 @@
+use llwybr::domain::role::Role;
+
+use crate::helpers::{PASSWORD, TestApp, client, spawn_app};
+
+/// A browser signed in as `email`.
+async fn browser(app: &TestApp, email: &str) -> reqwest::Client {
+    let browser = client();
+    let signed_in = browser
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(signed_in.status(), 303, "{email} signs in");
+    browser
+}
+
+async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = browser.get(app.url(path)).send().await.expect("sent");
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
+}
+
+#[tokio::test]
+async fn apply_endorse_and_see_the_roster_in_the_browser() {
+    let app = spawn_app().await;
+    let school = app.school("Ysgol Gymraeg Nant Caerau");
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", true, &["future_middle_leader"], 10)
+        .await;
+    app.person(
+        "athro@ysgol.cymru",
+        &[],
+        Some(&school),
+        Some("future_middle_leader"),
+    );
+    app.person(
+        "pennaeth@ysgol.cymru",
+        &[Role::Headteacher],
+        Some(&school),
+        None,
+    );
+
+    let teacher = browser(&app, "athro@ysgol.cymru").await;
+    let (status, catalogue) = page(
+        &teacher,
+        &app,
+        "/programmes?stage=future_middle_leader&open=true",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(catalogue.contains("Middle Leadership Development Programme"));
+    assert!(catalogue.contains(&format!("action=\"/cohorts/{cohort}/apply\"")));
+    let applied = teacher
+        .post(app.url(&format!("/cohorts/{cohort}/apply")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(applied.status(), 303);
+    assert_eq!(
+        applied.headers()["location"],
+        "/applications?notice=awaiting_endorsement"
+    );
+    let (_, mine) = page(&teacher, &app, "/applications?notice=awaiting_endorsement").await;
+    assert!(mine.contains("Waiting for your headteacher"));
+    assert!(mine.contains("It now waits for your headteacher"));
+
+    let head = browser(&app, "pennaeth@ysgol.cymru").await;
+    let (status, pending) = page(&head, &app, "/endorsements").await;
+    assert_eq!(status, 200);
+    assert!(pending.contains("athro@ysgol.cymru"));
+    let form = pending
+        .split("action=\"/applications/")
+        .nth(1)
+        .unwrap_or("");
+    let application_id: String = form.chars().take_while(|c| *c != '/').collect();
+    let endorsed = head
+        .post(app.url(&format!("/applications/{application_id}/endorse")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(endorsed.status(), 303);
+    let (_, after) = page(&head, &app, "/endorsements").await;
+    assert!(after.contains("Nothing is waiting for you."));
+
+    let (_, mine) = page(&teacher, &app, "/applications").await;
+    assert!(mine.contains("Place confirmed"));
+    let (status, _) = page(&teacher, &app, "/endorsements").await;
+    assert_eq!(status, 403, "only headteachers see endorsements");
+
+    let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
+    let (_, cohorts) = page(&lead_browser, &app, "/lead").await;
+    assert!(cohorts.contains(&format!("/lead/cohorts/{cohort}")));
+    let (status, roster) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
+    assert_eq!(status, 200);
+    assert!(roster.contains("athro@ysgol.cymru") && roster.contains("Place confirmed"));
+    let (status, _) = page(&teacher, &app, &format!("/lead/cohorts/{cohort}")).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn withdraw_from_the_applications_page_and_read_it_in_welsh() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 2)
+        .await;
+    app.person("athro@ysgol.cymru", &[], None, None);
+    let teacher = browser(&app, "athro@ysgol.cymru").await;
+    let applied = teacher
+        .post(app.url(&format!("/cohorts/{cohort}/apply")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        applied.headers()["location"],
+        "/applications?notice=confirmed"
+    );
+
+    let (_, welsh) = page(&teacher, &app, "/applications?lang=cy").await;
+    assert!(welsh.contains("Lle wedi&#39;i gadarnhau"), "{welsh}");
+    let form = welsh.split("action=\"/applications/").nth(1).unwrap_or("");
+    let application_id: String = form.chars().take_while(|c| *c != '/').collect();
+    let withdrawn = teacher
+        .post(app.url(&format!("/applications/{application_id}/withdraw")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(withdrawn.status(), 303);
+    let (_, after) = page(&teacher, &app, "/applications").await;
+    assert!(after.contains("Withdrawn"));
+
+    let (_, catalogue) = page(&teacher, &app, "/programmes?lang=cy").await;
+    assert!(
+        catalogue.contains("Dau le ar ôl"),
+        "Welsh plural for two places"
+    );
+}
+
+#[tokio::test]
+async fn applying_without_signing_in_leads_to_the_login_page() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 2)
+        .await;
+    let (_, catalogue) = page(&client(), &app, "/programmes").await;
+    assert!(catalogue.contains("Log in to apply"));
+    let anonymous = client()
+        .post(app.url(&format!("/cohorts/{cohort}/apply")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(anonymous.status(), 303);
+    assert_eq!(anonymous.headers()["location"], "/login");
+}
