@@ -49,6 +49,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub log: LogSettings,
+    pub reminders: ReminderSettings,
 }
 
 fn default_environment() -> Environment {
@@ -222,6 +223,14 @@ impl Settings {
     pub fn public_url(&self) -> &str {
         self.server.public_url.trim_end_matches('/')
     }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct ReminderSettings {
+    /// Remind participants this many days before a session.
+    pub days_before: i64,
+    /// How often to look for reminders that are due.
+    pub interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod profile;
+pub mod reminders;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -117,15 +117,21 @@ impl Application {
     }
 
     /// Serves until SIGTERM or SIGINT (actix drains in-flight requests for up to
-    /// `server.shutdown_timeout_secs`), with the outbox worker running beside the server.
+    /// `server.shutdown_timeout_secs`), with the outbox worker and the session reminders
+    /// running beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outbox = tokio::spawn(worker::run(
             self.pool.clone(),
             self.mailer.clone(),
             self.settings.mail.clone(),
         ));
+        let reminders = tokio::spawn(crate::reminders::run(
+            self.pool.clone(),
+            self.settings.clone(),
+        ));
         let result = self.server.await;
         outbox.abort();
+        reminders.abort();
         result
     }
 }

@@ -159,3 +159,31 @@ pub fn status_for(
         ))
         .load(conn)
 }
+
+/// An email as its recipient reads it again in Llwybr.
+#[derive(Debug, Queryable)]
+pub struct SentCopy {
+    pub subject: String,
+    pub body_text: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// The emails to this address, newest first, sent or still waiting to go.
+pub fn copies_for(
+    conn: &mut DbConnection,
+    recipient_email: &str,
+    limit: i64,
+) -> QueryResult<Vec<SentCopy>> {
+    email_outbox::table
+        .filter(email_outbox::recipient_email.eq(recipient_email))
+        .order(email_outbox::created_at.desc())
+        .limit(limit)
+        .select((
+            email_outbox::subject,
+            email_outbox::body_text,
+            email_outbox::created_at,
+            email_outbox::sent_at,
+        ))
+        .load(conn)
+}

@@ -372,4 +372,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     career_entries,
     audit_log,
     email_outbox,
+    session_reminders,
 );
+
+diesel::table! {
+    session_reminders (session_id, enrolment_id) {
+        session_id -> Text,
+        enrolment_id -> Text,
+        queued_at -> Timestamp,
+    }
+}

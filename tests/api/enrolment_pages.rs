@@ -157,3 +157,124 @@ async fn applying_without_signing_in_leads_to_the_login_page() {
     assert_eq!(anonymous.status(), 303);
     assert_eq!(anonymous.headers()["location"], "/login");
 }
+
+#[tokio::test]
+async fn the_lead_takes_the_register_and_marks_completion_and_the_teacher_gets_a_certificate() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let teacher_person = app.person("athro@ysgol.cymru", &[], None, None);
+    let applied = app
+        .post_as(
+            &teacher_person.token,
+            &format!("/api/v1/cohorts/{cohort}/applications"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(applied.status(), 201);
+
+    let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
+    // A session already held, so that it counts towards attendance.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%dT09:30")
+        .to_string();
+    let yesterday_end = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%dT15:30")
+        .to_string();
+    let added = lead_browser
+        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
+        .form(&[
+            ("title_en", "Leading change"),
+            ("title_cy", "Arwain newid"),
+            ("starts_at", yesterday.as_str()),
+            ("ends_at", yesterday_end.as_str()),
+            ("venue", "Canolfan Bridgend"),
+            ("online_url", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(added.status(), 303);
+    let bad = lead_browser
+        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
+        .form(&[
+            ("title_en", ""),
+            ("title_cy", "x"),
+            ("starts_at", "soon"),
+            ("ends_at", ""),
+            ("venue", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad.status(), 422);
+
+    let (_, cohort_page) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
+    assert!(cohort_page.contains("Leading change"));
+    let session_id: String = cohort_page
+        .split("/lead/sessions/")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c != '/')
+        .collect();
+    let (status, register) = page(
+        &lead_browser,
+        &app,
+        &format!("/lead/sessions/{session_id}/register"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let field: String = register
+        .split("name=\"status_")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let saved = lead_browser
+        .post(app.url(&format!("/lead/sessions/{session_id}/register")))
+        .form(&[(format!("status_{field}"), "present")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(saved.status(), 303);
+    let (_, cohort_page) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
+    assert!(
+        cohort_page.contains("1 / 1 (100%)"),
+        "attendance shows on the cohort page"
+    );
+
+    let completed = lead_browser
+        .post(app.url(&format!("/lead/applications/{field}/complete")))
+        .form(&[
+            ("back", format!("/lead/cohorts/{cohort}")),
+            ("override_reason", String::new()),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(completed.status(), 303);
+    assert_eq!(
+        completed.headers()["location"].to_str().unwrap_or(""),
+        format!("/lead/cohorts/{cohort}")
+    );
+
+    let teacher = browser(&app, "athro@ysgol.cymru").await;
+    let (_, mine) = page(&teacher, &app, "/applications").await;
+    assert!(mine.contains("Completed"));
+    assert!(mine.contains(&format!("/certificates/{field}")));
+    let (status, certificate) = page(&teacher, &app, &format!("/certificates/{field}")).await;
+    assert_eq!(status, 200);
+    assert!(certificate.contains("Middle Leadership Development Programme"));
+    assert!(certificate.contains("Rhaglen Datblygu Arweinyddiaeth Ganol"));
+
+    app.wait_for_email("athro@ysgol.cymru", "").await;
+    let (_, emails) = page(&teacher, &app, "/emails").await;
+    assert!(
+        emails.contains("Your place on Middle Leadership Development Programme is confirmed"),
+        "{emails}"
+    );
+}

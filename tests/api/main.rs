@@ -16,6 +16,7 @@ mod openapi;
 mod pages;
 mod password_reset;
 mod profile;
+mod reminders;
 mod smtp;
 mod smtp_server;
 mod stages;

@@ -38,7 +38,7 @@ fn keep<T>(errors: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Optio
 }
 
 /// Every problem with the request at once, or the session as planned.
-fn plan_session(body: &NewSessionRequest) -> Result<SessionPlan, Vec<FieldError>> {
+pub fn plan_session(body: &NewSessionRequest) -> Result<SessionPlan, Vec<FieldError>> {
     let mut errors = Vec::new();
     let e = &mut errors;
     let title_en = keep(

@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::context::{Page, PageContext, render};
-use crate::applications::{self, ApplicationView, RosterEntry};
+use crate::applications::{self, ApplicationView};
 use crate::auth::CurrentUser;
 use crate::db::catalogue::{self, Cohort};
 use crate::db::enrolments::{self, PendingEndorsement};
@@ -20,6 +20,7 @@ use crate::domain::role::Role;
 use crate::domain::stage::ContinuumStage;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
+use crate::state::AppState;
 
 fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -315,47 +316,26 @@ pub async fn lead(state: web::Data<AppState>, page: Page) -> AppResult<HttpRespo
 }
 
 #[derive(Template)]
-#[template(path = "pages/roster.html")]
-struct RosterPage {
+#[template(path = "pages/emails.html")]
+struct EmailsPage {
     page: PageContext,
-    cohort_id: String,
-    programme_en: String,
-    programme_cy: String,
-    cohort_name: String,
-    seats_taken: i32,
-    capacity: i32,
-    roster: Vec<RosterEntry>,
+    emails: Vec<crate::db::outbox::SentCopy>,
 }
 
-#[get("/lead/cohorts/{id}")]
-pub async fn roster(
-    state: web::Data<AppState>,
-    page: Page,
-    cohort_id: web::Path<String>,
-) -> AppResult<HttpResponse> {
+/// The emails Llwybr has sent the person, so nothing is lost in a busy inbox.
+#[get("/emails")]
+pub async fn my_emails(state: web::Data<AppState>, page: Page) -> AppResult<HttpResponse> {
     let user = page.user.ok_or(AppError::Unauthenticated)?;
-    let cohort_id = cohort_id.into_inner();
-    let (cohort, programme, roster) = db::run(&state.pool, move |conn| {
-        let roster = applications::roster(conn, &user, &cohort_id)?;
-        let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
-        let programme =
-            catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
-        Ok((cohort, programme, roster))
+    let email = user.person.email.clone();
+    let emails = db::run(&state.pool, move |conn| {
+        Ok(crate::db::outbox::copies_for(conn, &email, 100)?)
     })
     .await?;
     render(
         StatusCode::OK,
-        &RosterPage {
+        &EmailsPage {
             page: page.context,
-            cohort_id: cohort.id.clone(),
-            programme_en: programme.title_en,
-            programme_cy: programme.title_cy,
-            cohort_name: cohort.name,
-            seats_taken: cohort.seats_taken,
-            capacity: cohort.capacity,
-            roster,
+            emails,
         },
     )
 }
-
-use crate::state::AppState;

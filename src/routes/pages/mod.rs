@@ -10,6 +10,7 @@ pub mod enrolment;
 pub mod error_page;
 pub mod home;
 pub mod language;
+pub mod lead;
 pub mod profile;
 pub mod session;
 
@@ -36,10 +37,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(enrolment::catalogue_page)
         .service(enrolment::apply)
         .service(enrolment::my_applications)
+        .service(enrolment::my_emails)
         .service(enrolment::withdraw)
         .service(enrolment::endorsements)
         .service(enrolment::endorse)
         .service(enrolment::decline)
         .service(enrolment::lead)
-        .service(enrolment::roster);
+        .service(lead::show_cohort)
+        .service(lead::add_session)
+        .service(lead::register_form)
+        .service(lead::take_register)
+        .service(lead::complete)
+        .service(lead::not_complete);
 }

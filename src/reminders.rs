@@ -1,0 +1,184 @@
+//! Session reminders: a few days before each session, every participant with a confirmed place
+//! is emailed once. Any server process may run the job; the `session_reminders` primary key
+//! makes the second attempt at the same reminder fail, so nobody is reminded twice.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::Connection;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::config::{ReminderSettings, Settings};
+use crate::db::schema::{
+    cohort_sessions, cohorts, enrolments, people, programmes, session_reminders,
+};
+use crate::db::{DbConnection, DbPool, outbox};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::language::Language;
+use crate::i18n::t_with;
+use crate::mail::compose::{self, Recipient};
+
+/// A reminder to send: who, for which session.
+#[derive(Debug, Queryable)]
+struct DueReminder {
+    session_id: String,
+    enrolment_id: String,
+    title_en: String,
+    title_cy: String,
+    starts_at: NaiveDateTime,
+    venue: Option<String>,
+    online_url: Option<String>,
+    cohort_name: String,
+    programme_en: String,
+    programme_cy: String,
+    email: String,
+    name: String,
+    preferred_language: String,
+}
+
+fn due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<DueReminder>> {
+    let already = session_reminders::table
+        .filter(session_reminders::session_id.eq(cohort_sessions::id))
+        .filter(session_reminders::enrolment_id.eq(enrolments::id));
+    cohort_sessions::table
+        .inner_join(cohorts::table.inner_join(programmes::table))
+        .inner_join(enrolments::table.on(enrolments::cohort_id.eq(cohort_sessions::cohort_id)))
+        .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+        .filter(cohort_sessions::starts_at.gt(now))
+        .filter(cohort_sessions::starts_at.le(until))
+        .filter(enrolments::status.eq(EnrolmentStatus::Confirmed.as_str()))
+        .filter(people::active.eq(true))
+        .filter(diesel::dsl::not(diesel::dsl::exists(already)))
+        .select((
+            cohort_sessions::id,
+            enrolments::id,
+            cohort_sessions::title_en,
+            cohort_sessions::title_cy,
+            cohort_sessions::starts_at,
+            cohort_sessions::venue,
+            cohort_sessions::online_url,
+            cohorts::name,
+            programmes::title_en,
+            programmes::title_cy,
+            people::email,
+            people::name,
+            people::preferred_language,
+        ))
+        .load(conn)
+}
+
+fn reminder_email(
+    due: &DueReminder,
+    public_url: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<outbox::NewOutboxEmail> {
+    let language = Language::parse(&due.preferred_language).unwrap_or_default();
+    let place = match (&due.venue, &due.online_url) {
+        (Some(venue), _) => venue.clone(),
+        (None, Some(url)) => url.clone(),
+        (None, None) => String::new(),
+    };
+    let args = [
+        (
+            "session",
+            language.pick(&due.title_en, &due.title_cy).to_owned(),
+        ),
+        (
+            "programme",
+            language
+                .pick(&due.programme_en, &due.programme_cy)
+                .to_owned(),
+        ),
+        ("cohort", due.cohort_name.clone()),
+        ("date", due.starts_at.format("%d/%m/%Y").to_string()),
+        ("time", due.starts_at.format("%H:%M").to_string()),
+        ("place", place),
+    ];
+    compose::notice(
+        &Recipient {
+            email: &due.email,
+            name: &due.name,
+            language,
+        },
+        "session_reminder",
+        t_with(language, "email-reminder-subject", &args),
+        vec![t_with(language, "email-reminder-body", &args)],
+        Some((
+            t_with(language, "email-see-applications", &[]),
+            format!("{public_url}/applications"),
+        )),
+        now,
+    )
+}
+
+fn is_unique_violation(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<DieselError>().is_some_and(|e| {
+        matches!(
+            e,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+        )
+    })
+}
+
+/// Queues the reminders due now; returns how many this call queued.
+pub fn queue_due(
+    conn: &mut DbConnection,
+    public_url: &str,
+    days_before: i64,
+    now: NaiveDateTime,
+) -> anyhow::Result<usize> {
+    let mut queued = 0;
+    for reminder in due(conn, now, now + Duration::days(days_before))? {
+        // The claim row is written first, in the same transaction as the email: if another
+        // process claimed it meanwhile, the insert fails and nothing is queued twice.
+        let outcome = conn.transaction::<_, anyhow::Error, _>(|conn| {
+            diesel::insert_into(session_reminders::table)
+                .values((
+                    session_reminders::session_id.eq(&reminder.session_id),
+                    session_reminders::enrolment_id.eq(&reminder.enrolment_id),
+                    session_reminders::queued_at.eq(now),
+                ))
+                .execute(conn)?;
+            outbox::enqueue(conn, &reminder_email(&reminder, public_url, now)?)?;
+            Ok(())
+        });
+        match outcome {
+            Ok(()) => queued += 1,
+            Err(error) if is_unique_violation(&error) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(queued)
+}
+
+/// Looks for due reminders every `interval_secs`, for as long as the server runs.
+pub async fn run(pool: DbPool, settings: Settings) {
+    let ReminderSettings {
+        days_before,
+        interval_secs,
+    } = settings.reminders;
+    let public_url = settings.public_url().to_owned();
+    let mut interval = tokio::time::interval(StdDuration::from_secs(interval_secs.max(1)));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        let pool = pool.clone();
+        let public_url = public_url.clone();
+        let pass = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            let mut conn = pool.get()?;
+            queue_due(&mut conn, &public_url, days_before, Utc::now().naive_utc())
+        })
+        .await;
+        match pass {
+            Ok(Ok(0)) => {}
+            Ok(Ok(queued)) => tracing::info!(queued, "session reminders queued"),
+            Ok(Err(error)) => tracing::warn!(error = format!("{error:#}"), "reminder pass failed"),
+            Err(error) => tracing::warn!(%error, "reminder pass stopped"),
+        }
+    }
+}
