@@ -278,3 +278,43 @@ async fn the_lead_takes_the_register_and_marks_completion_and_the_teacher_gets_a
         "{emails}"
     );
 }
+
+#[tokio::test]
+async fn a_participant_makes_their_calendar_address_from_the_applications_page() {
+    let app = spawn_app().await;
+    app.person("athro@ysgol.cymru", &[], None, None);
+    let teacher = browser(&app, "athro@ysgol.cymru").await;
+    let (_, before) = page(&teacher, &app, "/applications").await;
+    assert!(before.contains("action=\"/applications/calendar\""));
+    let made = teacher
+        .post(app.url("/applications/calendar"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(made.status(), 303);
+    let (_, after) = page(&teacher, &app, "/applications").await;
+    let url: String = after
+        .split("<code>")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    assert!(
+        url.starts_with("http://llwybr.test/calendar/") && url.ends_with(".ics"),
+        "{url}"
+    );
+    let feed = app
+        .client
+        .get(app.url(url.trim_start_matches("http://llwybr.test")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.text()
+            .await
+            .expect("body")
+            .starts_with("BEGIN:VCALENDAR")
+    );
+}

@@ -35,7 +35,7 @@ pub struct CalendarFeed {
 /// and a hash could not be turned back into it. What the token opens is a list of sessions
 /// that anyone able to read the `people` table can already read, so a stolen table gains
 /// nothing from the tokens in it.
-fn new_token() -> String {
+pub fn new_token() -> String {
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     hex::encode(raw)

@@ -179,6 +179,7 @@ struct ApplicationsPage {
     page: PageContext,
     notice: Option<String>,
     applications: Vec<ApplicationView>,
+    calendar_url: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -208,17 +209,23 @@ pub async fn my_applications(
 ) -> AppResult<HttpResponse> {
     let user = page.user.ok_or(AppError::Unauthenticated)?;
     let person_id = user.id().to_owned();
-    let applications = db::run(&state.pool, move |conn| {
-        applications::applications_of(conn, &person_id)
+    let (applications, token) = db::run(&state.pool, move |conn| {
+        Ok((
+            applications::applications_of(conn, &person_id)?,
+            crate::db::calendar::token_of(conn, &person_id)?,
+        ))
     })
     .await?;
     let notice = notice_text(&page.context, &query.notice);
+    let public_url = state.settings.public_url();
+    let calendar_url = token.map(|t| crate::routes::api::calendar::feed_url(public_url, &t));
     render(
         StatusCode::OK,
         &ApplicationsPage {
             page: page.context,
             notice,
             applications,
+            calendar_url,
         },
     )
 }
@@ -338,4 +345,20 @@ pub async fn my_emails(state: web::Data<AppState>, page: Page) -> AppResult<Http
             emails,
         },
     )
+}
+
+/// Gives the person a private calendar address, once; the page then shows it.
+#[post("/applications/calendar")]
+pub async fn make_calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    let person_id = user.id().to_owned();
+    let token = crate::routes::api::calendar::new_token();
+    db::run(&state.pool, move |conn| {
+        crate::db::calendar::set_token_if_none(conn, &person_id, &token)?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/applications".into()))
 }

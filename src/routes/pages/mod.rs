@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(language::switch)
         .service(enrolment::catalogue_page)
         .service(enrolment::apply)
+        .service(enrolment::make_calendar)
         .service(enrolment::my_applications)
         .service(enrolment::my_emails)
         .service(enrolment::withdraw)

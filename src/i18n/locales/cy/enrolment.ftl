@@ -110,3 +110,6 @@ emails-queued = yn aros i gael ei hanfon
 applications-certificate = Tystysgrif
 email-reminder-subject = Nodyn atgoffa: { $session } ar { $date }
 email-reminder-body = Mae eich sesiwn "{ $session }" o { $programme } ({ $cohort }) yn dechrau ar { $date } am { $time } UTC. Ble: { $place }
+applications-calendar = Eich sesiynau yn eich calendr
+applications-calendar-intro = Ychwanegwch y cyfeiriad preifat hwn at eich ap calendr (Outlook, Google, Apple) fel tanysgrifiad: bydd eich sesiynau'n ymddangos ac yn aros yn gyfredol. Cadwch ef i chi'ch hun.
+applications-calendar-make = Creu fy nghyfeiriad calendr

@@ -107,3 +107,6 @@ emails-queued = waiting to be sent
 applications-certificate = Certificate
 email-reminder-subject = Reminder: { $session } on { $date }
 email-reminder-body = Your session "{ $session }" of { $programme } ({ $cohort }) starts on { $date } at { $time } UTC. Where: { $place }
+applications-calendar = Your sessions in your calendar
+applications-calendar-intro = Add this private address to your calendar app (Outlook, Google, Apple) as a subscription: your sessions appear and stay up to date. Keep it to yourself.
+applications-calendar-make = Make my calendar address
