@@ -318,3 +318,112 @@ async fn a_participant_makes_their_calendar_address_from_the_applications_page()
             .starts_with("BEGIN:VCALENDAR")
     );
 }
+
+#[tokio::test]
+async fn a_lead_creates_a_programme_and_a_cohort_and_changes_its_places_through_the_pages() {
+    let app = spawn_app().await;
+    app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let lead = browser(&app, "lead@consortiwm.cymru").await;
+    let programme = lead
+        .post(app.url("/lead/programmes"))
+        .form(&[
+            ("code", "npqh"),
+            (
+                "title_en",
+                "National Professional Qualification for Headship",
+            ),
+            (
+                "title_cy",
+                "Cymhwyster Proffesiynol Cenedlaethol ar gyfer Prifathrawiaeth",
+            ),
+            ("description_en", "Preparation for headship."),
+            ("description_cy", "Paratoi ar gyfer prifathrawiaeth."),
+            ("delivery_language", "bilingual"),
+            ("target_stages", "future_senior_leader"),
+            ("target_stages", "future_headteacher"),
+            ("requires_endorsement", "true"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(programme.status(), 303);
+    let listed: Vec<serde_json::Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        listed[0]["target_stages"],
+        serde_json::json!(["future_headteacher", "future_senior_leader"])
+    );
+    let programme_id = listed[0]["id"].as_str().unwrap_or("").to_owned();
+
+    let duplicate = lead
+        .post(app.url("/lead/programmes"))
+        .form(&[("code", "npqh"), ("title_en", "x")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(duplicate.status(), 422);
+
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let cohort = lead
+        .post(app.url("/lead/cohorts"))
+        .form(&[
+            ("programme_id", programme_id.as_str()),
+            ("name", "Cohort 1"),
+            ("capacity", "2"),
+            ("starts_on", day(40).as_str()),
+            ("ends_on", day(300).as_str()),
+            ("applications_close_on", day(20).as_str()),
+            ("language_medium", "welsh"),
+            ("venue", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(cohort.status(), 303);
+    let location = cohort.headers()["location"]
+        .to_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(location.starts_with("/lead/cohorts/"));
+    let (status, cohort_page) = page(&lead, &app, &location).await;
+    assert_eq!(status, 200);
+    assert!(cohort_page.contains("Cohort 1"));
+
+    let shrink = lead
+        .post(app.url(&format!("{location}/settings")))
+        .form(&[("capacity", "0"), ("status", "open")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(shrink.status(), 422);
+    let closed = lead
+        .post(app.url(&format!("{location}/settings")))
+        .form(&[
+            ("capacity", "5"),
+            ("status", "closed"),
+            ("applications_close_on", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(closed.status(), 303);
+    let listed: Vec<serde_json::Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed[0]["cohorts"][0]["capacity"], 5);
+    assert_eq!(listed[0]["cohorts"][0]["status"], "closed");
+}

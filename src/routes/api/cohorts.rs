@@ -46,8 +46,19 @@ pub async fn create(
     programme_id: web::Path<String>,
     body: web::Json<NewCohortRequest>,
 ) -> AppResult<HttpResponse> {
+    let cohort = create_cohort(&state, &user, programme_id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(cohort))
+}
+
+/// Checks every field, then adds the cohort, led by the lead who adds it; shared by the API
+/// and the lead's page.
+pub async fn create_cohort(
+    state: &AppState,
+    user: &CurrentUser,
+    programme_id: String,
+    body: NewCohortRequest,
+) -> AppResult<CohortSummary> {
     user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
-    let body = body.into_inner();
     let mut errors: Vec<FieldError> = Vec::new();
     let name = rules::required_text("name", &body.name, 200)
         .map_err(|e| errors.push(e))
@@ -125,7 +136,7 @@ pub async fn create(
         catalogue::find_cohort(conn, &id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(HttpResponse::Created().json(cohort_summary(cohort)))
+    Ok(cohort_summary(cohort))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -154,7 +165,18 @@ pub async fn update(
     cohort_id: web::Path<String>,
     body: web::Json<CohortPatch>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner();
+    let cohort = update_cohort(&state, user, cohort_id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(cohort))
+}
+
+/// Applies a lead's changes to a cohort and fills any new places from the waiting list; shared
+/// by the API and the lead's page.
+pub async fn update_cohort(
+    state: &AppState,
+    user: CurrentUser,
+    cohort_id: String,
+    body: CohortPatch,
+) -> AppResult<CohortSummary> {
     let mut errors: Vec<FieldError> = Vec::new();
     let mut parse_date = |field: &'static str, raw: &Option<String>| {
         raw.as_deref()
@@ -209,7 +231,7 @@ pub async fn update(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(cohort_summary(cohort)))
+    Ok(cohort_summary(cohort))
 }
 
 /// Every application to the cohort, with person, status and waiting-list position (its lead or

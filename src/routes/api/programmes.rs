@@ -112,8 +112,18 @@ pub async fn create(
     user: CurrentUser,
     body: web::Json<NewProgrammeRequest>,
 ) -> AppResult<HttpResponse> {
+    let created = create_programme(&state, &user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Checks every field, then stores the programme with its target stages; shared by the API
+/// and the lead's page.
+pub async fn create_programme(
+    state: &AppState,
+    user: &CurrentUser,
+    body: NewProgrammeRequest,
+) -> AppResult<ProgrammeView> {
     user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
-    let body = body.into_inner();
     let mut errors: Vec<FieldError> = Vec::new();
     let mut keep =
         |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).unwrap_or_default();
@@ -198,8 +208,7 @@ pub async fn create(
         })
     })
     .await?;
-    let created = load_one(&state, created_id).await?;
-    Ok(HttpResponse::Created().json(created))
+    load_one(state, created_id).await
 }
 
 async fn load_one(state: &AppState, id: String) -> AppResult<ProgrammeView> {

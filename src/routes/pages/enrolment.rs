@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::context::{Page, PageContext, render};
 use crate::applications::{self, ApplicationView};
 use crate::auth::CurrentUser;
-use crate::db::catalogue::{self, Cohort};
+use crate::db::catalogue;
 use crate::db::enrolments::{self, PendingEndorsement};
 use crate::db::{self, stages};
 use crate::domain::catalogue as rules;
@@ -295,31 +295,6 @@ pub async fn decline(
 ) -> AppResult<HttpResponse> {
     applications::decide_endorsement(&state, user, id.into_inner(), false, None).await?;
     Ok(see_other("/endorsements?notice=declined".into()))
-}
-
-#[derive(Template)]
-#[template(path = "pages/lead.html")]
-struct LeadPage {
-    page: PageContext,
-    cohorts: Vec<(Cohort, String, String)>,
-}
-
-#[get("/lead")]
-pub async fn lead(state: web::Data<AppState>, page: Page) -> AppResult<HttpResponse> {
-    let user = page.user.ok_or(AppError::Unauthenticated)?;
-    user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
-    let lead_id = (!user.has(Role::ConsortiumAdmin)).then(|| user.id().to_owned());
-    let cohorts = db::run(&state.pool, move |conn| {
-        Ok(catalogue::cohorts_led_by(conn, lead_id.as_deref())?)
-    })
-    .await?;
-    render(
-        StatusCode::OK,
-        &LeadPage {
-            page: page.context,
-            cohorts,
-        },
-    )
 }
 
 #[derive(Template)]

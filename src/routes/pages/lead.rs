@@ -15,8 +15,12 @@ use crate::applications::{self, RosterEntry};
 use crate::attendance::{self, AttendanceSummary, CompletionDecision, RegisterLine};
 use crate::auth::CurrentUser;
 use crate::db::{self, catalogue};
+use crate::domain::FieldError;
 use crate::domain::completion::AttendanceStatus;
+use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
+use crate::routes::api::cohorts::{CohortPatch, NewCohortRequest, create_cohort, update_cohort};
+use crate::routes::api::programmes::{NewProgrammeRequest, create_programme};
 use crate::routes::api::sessions::{NewSessionRequest, plan_session};
 use crate::state::AppState;
 
@@ -30,6 +34,8 @@ struct CohortPage {
     cohort_name: String,
     seats_taken: i32,
     capacity: i32,
+    close_on: Option<chrono::NaiveDate>,
+    status: String,
     summary: AttendanceSummary,
     roster: Vec<RosterEntry>,
     form: FormState,
@@ -62,6 +68,8 @@ async fn cohort_page(
             cohort_name: cohort.name,
             seats_taken: cohort.seats_taken,
             capacity: cohort.capacity,
+            close_on: cohort.applications_close_on,
+            status: cohort.status,
             summary,
             roster,
             form,
@@ -267,4 +275,224 @@ pub async fn not_complete(
     let decision = CompletionDecision::NotComplete { reason: None };
     attendance::decide_completion(&state, user, id.into_inner(), decision).await?;
     Ok(see_other(safe_next(Some(&form.back), "/lead")))
+}
+
+#[derive(Template)]
+#[template(path = "pages/lead.html")]
+struct OverviewPage {
+    page: PageContext,
+    cohorts: Vec<(catalogue::Cohort, String, String)>,
+    programmes: Vec<(String, String, String)>,
+    stages: Vec<crate::domain::stage::ContinuumStage>,
+    programme_form: FormState,
+    cohort_form: FormState,
+}
+
+async fn overview_page(
+    state: &AppState,
+    page: PageContext,
+    user: &CurrentUser,
+    programme_form: FormState,
+    cohort_form: FormState,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
+    let lead_id = (!user.has(Role::ConsortiumAdmin)).then(|| user.id().to_owned());
+    let (cohorts, programmes, stages) = db::run(&state.pool, move |conn| {
+        let programmes = catalogue::active_programmes(conn)?
+            .into_iter()
+            .map(|p| (p.id, p.title_en, p.title_cy))
+            .collect();
+        Ok((
+            catalogue::cohorts_led_by(conn, lead_id.as_deref())?,
+            programmes,
+            crate::db::stages::all(conn)?,
+        ))
+    })
+    .await?;
+    render(
+        status,
+        &OverviewPage {
+            page,
+            cohorts,
+            programmes,
+            stages,
+            programme_form,
+            cohort_form,
+        },
+    )
+}
+
+#[get("/lead")]
+pub async fn overview(state: web::Data<AppState>, page: Page) -> AppResult<HttpResponse> {
+    let user = page.user.ok_or(AppError::Unauthenticated)?;
+    let empty = FormState::default;
+    overview_page(
+        &state,
+        page.context,
+        &user,
+        empty(),
+        empty(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The value of the last field named `name` in a posted form.
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn typed(pairs: &[(String, String)]) -> FormState {
+    pairs
+        .iter()
+        .fold(FormState::default(), |form, (k, v)| form.with_value(k, v))
+}
+
+/// Turns a refusal the form can show into field messages; anything else stays an error.
+fn form_errors(error: AppError, conflict_field: &'static str) -> Result<Vec<FieldError>, AppError> {
+    match error {
+        AppError::Validation(errors) => Ok(errors),
+        AppError::Conflict(key) => Ok(vec![FieldError::new(conflict_field, key)]),
+        other => Err(other),
+    }
+}
+
+/// A new programme from the lead's page. Target stages come as repeated `target_stages`
+/// checkboxes, which is why the form is read as pairs.
+#[post("/lead/programmes")]
+pub async fn new_programme(
+    state: web::Data<AppState>,
+    page: Page,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
+    let pairs = form.into_inner();
+    let request = NewProgrammeRequest {
+        code: field(&pairs, "code").to_owned(),
+        title_en: field(&pairs, "title_en").to_owned(),
+        title_cy: field(&pairs, "title_cy").to_owned(),
+        description_en: field(&pairs, "description_en").to_owned(),
+        description_cy: field(&pairs, "description_cy").to_owned(),
+        target_stages: pairs
+            .iter()
+            .filter(|(k, _)| k == "target_stages")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        requires_endorsement: field(&pairs, "requires_endorsement") == "true",
+        delivery_language: field(&pairs, "delivery_language").to_owned(),
+        ..Default::default()
+    };
+    match create_programme(&state, &user, request).await {
+        Ok(_) => Ok(see_other("/lead?created=programme".into())),
+        Err(error) => {
+            let errors = form_errors(error, "code")?;
+            let form = typed(&pairs).with_errors(page.context.i18n.language, &errors);
+            let empty = FormState::default();
+            overview_page(
+                &state,
+                page.context,
+                &user,
+                form,
+                empty,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[post("/lead/cohorts")]
+pub async fn new_cohort(
+    state: web::Data<AppState>,
+    page: Page,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
+    let pairs = form.into_inner();
+    let capacity = field(&pairs, "capacity").trim().parse::<i64>().unwrap_or(0);
+    let request = NewCohortRequest {
+        name: field(&pairs, "name").to_owned(),
+        capacity,
+        starts_on: field(&pairs, "starts_on").to_owned(),
+        ends_on: field(&pairs, "ends_on").to_owned(),
+        language_medium: field(&pairs, "language_medium").to_owned(),
+        applications_close_on: Some(field(&pairs, "applications_close_on").to_owned()),
+        venue: Some(field(&pairs, "venue").to_owned()).filter(|v| !v.trim().is_empty()),
+    };
+    let programme_id = field(&pairs, "programme_id").to_owned();
+    match create_cohort(&state, &user, programme_id, request).await {
+        Ok(cohort) => Ok(see_other(format!("/lead/cohorts/{}", cohort.id))),
+        Err(AppError::NotFound) => {
+            let errors = vec![FieldError::new("programme_id", "error-programme-unknown")];
+            let form = typed(&pairs).with_errors(page.context.i18n.language, &errors);
+            overview_page(
+                &state,
+                page.context,
+                &user,
+                FormState::default(),
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(error) => {
+            let errors = form_errors(error, "name")?;
+            let form = typed(&pairs).with_errors(page.context.i18n.language, &errors);
+            overview_page(
+                &state,
+                page.context,
+                &user,
+                FormState::default(),
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// Capacity, closing date and whether the cohort takes applications, from its page.
+#[post("/lead/cohorts/{id}/settings")]
+pub async fn cohort_settings(
+    state: web::Data<AppState>,
+    page: Page,
+    cohort_id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
+    let cohort_id = cohort_id.into_inner();
+    let pairs = form.into_inner();
+    let capacity = field(&pairs, "capacity").trim();
+    let patch = CohortPatch {
+        capacity: Some(capacity.parse::<i64>().unwrap_or(0)),
+        applications_close_on: Some(field(&pairs, "applications_close_on").to_owned())
+            .filter(|d| !d.trim().is_empty()),
+        status: Some(field(&pairs, "status").to_owned()),
+        ..Default::default()
+    };
+    match update_cohort(&state, user.clone(), cohort_id.clone(), patch).await {
+        Ok(_) => Ok(see_other(format!("/lead/cohorts/{cohort_id}"))),
+        Err(error) => {
+            let errors = match error {
+                AppError::Refused(key) => vec![FieldError::new("capacity", key)],
+                other => form_errors(other, "capacity")?,
+            };
+            let form = typed(&pairs).with_errors(page.context.i18n.language, &errors);
+            cohort_page(
+                &state,
+                page.context,
+                user,
+                cohort_id,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
