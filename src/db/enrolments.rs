@@ -308,3 +308,23 @@ pub fn move_to(
     .execute(conn)
     .map(|n| n == 1)
 }
+
+/// Every application by staff of these schools, newest first, for their headteacher.
+pub fn staff_applications(
+    conn: &mut DbConnection,
+    school_ids: &[String],
+) -> QueryResult<Vec<(String, String, String, String, String)>> {
+    enrolments::table
+        .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+        .inner_join(cohorts::table.inner_join(programmes::table))
+        .filter(people::school_id.eq_any(school_ids))
+        .order(enrolments::applied_at.desc())
+        .select((
+            people::name,
+            programmes::title_en,
+            programmes::title_cy,
+            cohorts::name,
+            enrolments::status,
+        ))
+        .load(conn)
+}

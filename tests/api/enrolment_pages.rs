@@ -85,6 +85,11 @@ async fn apply_endorse_and_see_the_roster_in_the_browser() {
     assert_eq!(endorsed.status(), 303);
     let (_, after) = page(&head, &app, "/endorsements").await;
     assert!(after.contains("Nothing is waiting for you."));
+    assert!(
+        after.contains("Your staff&#39;s professional learning")
+            && after.contains("Place confirmed"),
+        "{after}"
+    );
 
     let (_, mine) = page(&teacher, &app, "/applications").await;
     assert!(mine.contains("Place confirmed"));
@@ -426,4 +431,60 @@ async fn a_lead_creates_a_programme_and_a_cohort_and_changes_its_places_through_
         .expect("json");
     assert_eq!(listed[0]["cohorts"][0]["capacity"], 5);
     assert_eq!(listed[0]["cohorts"][0]["status"], "closed");
+}
+
+#[tokio::test]
+async fn a_lead_moves_someone_to_another_cohort_from_the_cohort_page() {
+    let app = spawn_app().await;
+    let lead_person = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead_person, "mldp", false, &[], 3)
+        .await;
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let second: serde_json::Value = app
+        .post_as(
+            &lead_person.token,
+            &format!("/api/v1/programmes/{programme}/cohorts"),
+            &serde_json::json!({"name": "Cohort 2", "capacity": 3, "starts_on": day(90), "ends_on": day(200), "language_medium": "welsh"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    app.post_as(
+        &teacher.token,
+        &format!("/api/v1/cohorts/{first}/applications"),
+        &serde_json::json!({}),
+    )
+    .await;
+
+    let lead = browser(&app, "lead@consortiwm.cymru").await;
+    let (_, cohort_page) = page(&lead, &app, &format!("/lead/cohorts/{first}")).await;
+    let application: String = cohort_page
+        .split("/lead/applications/")
+        .find(|part| part.contains("/move\""))
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c != '/')
+        .collect();
+    let moved = lead
+        .post(app.url(&format!("/lead/applications/{application}/move")))
+        .form(&[
+            ("cohort_id", second["id"].as_str().unwrap_or("")),
+            ("back", &format!("/lead/cohorts/{first}")),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(moved.status(), 303);
+    let mine: Vec<serde_json::Value> = app
+        .get_as(&teacher.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine[0]["cohort_name"], "Cohort 2");
+    assert_eq!(mine[0]["status"], "confirmed");
 }

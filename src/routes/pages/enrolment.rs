@@ -246,6 +246,8 @@ struct EndorsementsPage {
     page: PageContext,
     notice: Option<String>,
     pending: Vec<PendingEndorsement>,
+    /// Name, programme (en, cy), cohort and status of every application by the school's staff.
+    staff: Vec<(String, String, String, String, String)>,
 }
 
 #[get("/endorsements")]
@@ -262,8 +264,11 @@ pub async fn endorsements(
         .filter(|g| g.role() == Some(Role::Headteacher))
         .filter_map(|g| g.school_id.clone())
         .collect();
-    let pending = db::run(&state.pool, move |conn| {
-        Ok(enrolments::awaiting_endorsement_at(conn, &schools)?)
+    let (pending, staff) = db::run(&state.pool, move |conn| {
+        Ok((
+            enrolments::awaiting_endorsement_at(conn, &schools)?,
+            enrolments::staff_applications(conn, &schools)?,
+        ))
     })
     .await?;
     let notice = notice_text(&page.context, &query.notice);
@@ -273,6 +278,7 @@ pub async fn endorsements(
             page: page.context,
             notice,
             pending,
+            staff,
         },
     )
 }

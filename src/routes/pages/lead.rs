@@ -36,6 +36,8 @@ struct CohortPage {
     capacity: i32,
     close_on: Option<chrono::NaiveDate>,
     status: String,
+    /// The programme's other cohorts, to move people to.
+    siblings: Vec<(String, String)>,
     summary: AttendanceSummary,
     roster: Vec<RosterEntry>,
     form: FormState,
@@ -49,13 +51,18 @@ async fn cohort_page(
     form: FormState,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (cohort, programme, roster, summary) = db::run(&state.pool, move |conn| {
+    let (cohort, programme, roster, summary, siblings) = db::run(&state.pool, move |conn| {
         let roster = applications::roster(conn, &user, &cohort_id)?;
         let summary = attendance::summary(conn, &user, &cohort_id)?;
         let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
         let programme =
             catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
-        Ok((cohort, programme, roster, summary))
+        let siblings = catalogue::cohorts_of(conn, &programme.id)?
+            .into_iter()
+            .filter(|c| c.id != cohort.id)
+            .map(|c| (c.id, c.name))
+            .collect::<Vec<_>>();
+        Ok((cohort, programme, roster, summary, siblings))
     })
     .await?;
     render(
@@ -70,6 +77,7 @@ async fn cohort_page(
             capacity: cohort.capacity,
             close_on: cohort.applications_close_on,
             status: cohort.status,
+            siblings,
             summary,
             roster,
             form,
@@ -495,4 +503,23 @@ pub async fn cohort_settings(
             .await
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    cohort_id: String,
+    back: String,
+}
+
+#[post("/lead/applications/{id}/move")]
+pub async fn move_participant(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    form: web::Form<MoveForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    applications::move_to_cohort(&state, user, id.into_inner(), form.cohort_id, None).await?;
+    Ok(see_other(safe_next(Some(&form.back), "/lead")))
 }

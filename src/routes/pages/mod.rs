@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lead::new_programme)
         .service(lead::new_cohort)
         .service(lead::cohort_settings)
+        .service(lead::move_participant)
         .service(lead::show_cohort)
         .service(lead::add_session)
         .service(lead::register_form)

@@ -113,3 +113,5 @@ email-reminder-body = Mae eich sesiwn "{ $session }" o { $programme } ({ $cohort
 applications-calendar = Eich sesiynau yn eich calendr
 applications-calendar-intro = Ychwanegwch y cyfeiriad preifat hwn at eich ap calendr (Outlook, Google, Apple) fel tanysgrifiad: bydd eich sesiynau'n ymddangos ac yn aros yn gyfredol. Cadwch ef i chi'ch hun.
 applications-calendar-make = Creu fy nghyfeiriad calendr
+endorsements-staff = Dysgu proffesiynol eich staff
+endorsements-staff-none = Nid oes neb o'ch ysgol wedi gwneud cais eto.

@@ -49,3 +49,5 @@ lead-programme-description_en = Disgrifiad yn Saesneg
 lead-programme-description_cy = Disgrifiad yn Gymraeg
 lead-programme-stages = Y camau y mae ar eu cyfer (dim: pob cam)
 error-programme-unknown = Dewiswch raglen o'r rhestr.
+lead-move = Symud
+lead-move-to = Symud i'r garfan

@@ -110,3 +110,5 @@ email-reminder-body = Your session "{ $session }" of { $programme } ({ $cohort }
 applications-calendar = Your sessions in your calendar
 applications-calendar-intro = Add this private address to your calendar app (Outlook, Google, Apple) as a subscription: your sessions appear and stay up to date. Keep it to yourself.
 applications-calendar-make = Make my calendar address
+endorsements-staff = Your staff's professional learning
+endorsements-staff-none = Nobody from your school has applied yet.

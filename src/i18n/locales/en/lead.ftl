@@ -49,3 +49,5 @@ lead-programme-description_en = Description in English
 lead-programme-description_cy = Description in Welsh
 lead-programme-stages = Stages it is for (none: every stage)
 error-programme-unknown = Choose a programme from the list.
+lead-move = Move
+lead-move-to = Move to cohort
