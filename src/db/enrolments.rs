@@ -309,11 +309,21 @@ pub fn move_to(
     .map(|n| n == 1)
 }
 
+/// One application by a member of a school's staff, as their headteacher sees it.
+#[derive(Debug, Clone, Queryable)]
+pub struct StaffApplication {
+    pub name: String,
+    pub programme_en: String,
+    pub programme_cy: String,
+    pub cohort_name: String,
+    pub status: String,
+}
+
 /// Every application by staff of these schools, newest first, for their headteacher.
 pub fn staff_applications(
     conn: &mut DbConnection,
     school_ids: &[String],
-) -> QueryResult<Vec<(String, String, String, String, String)>> {
+) -> QueryResult<Vec<StaffApplication>> {
     enrolments::table
         .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
         .inner_join(cohorts::table.inner_join(programmes::table))

@@ -246,8 +246,7 @@ struct EndorsementsPage {
     page: PageContext,
     notice: Option<String>,
     pending: Vec<PendingEndorsement>,
-    /// Name, programme (en, cy), cohort and status of every application by the school's staff.
-    staff: Vec<(String, String, String, String, String)>,
+    staff: Vec<enrolments::StaffApplication>,
 }
 
 #[get("/endorsements")]
