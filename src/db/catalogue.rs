@@ -262,3 +262,50 @@ pub fn cohorts_led_by(
     }
     query.load(conn)
 }
+
+#[derive(Debug, AsChangeset, Default)]
+#[diesel(table_name = programmes)]
+pub struct ProgrammeChanges {
+    pub title_en: Option<String>,
+    pub title_cy: Option<String>,
+    pub description_en: Option<String>,
+    pub description_cy: Option<String>,
+    pub delivery_language: Option<String>,
+    pub requires_endorsement: Option<bool>,
+    pub completion_min_attendance_pct: Option<i32>,
+    pub eligibility_rules: Option<String>,
+    pub active: Option<bool>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+pub fn update_programme(
+    conn: &mut DbConnection,
+    id: &str,
+    changes: &ProgrammeChanges,
+) -> QueryResult<usize> {
+    diesel::update(programmes::table.find(id))
+        .set(changes)
+        .execute(conn)
+}
+
+/// Replaces the programme's target stages with `stages`.
+pub fn set_target_stages(
+    conn: &mut DbConnection,
+    programme_id: &str,
+    stages: &[String],
+) -> QueryResult<()> {
+    diesel::delete(
+        programme_target_stages::table
+            .filter(programme_target_stages::programme_id.eq(programme_id)),
+    )
+    .execute(conn)?;
+    for stage in stages {
+        diesel::insert_into(programme_target_stages::table)
+            .values((
+                programme_target_stages::programme_id.eq(programme_id),
+                programme_target_stages::stage_code.eq(stage),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

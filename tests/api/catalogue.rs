@@ -119,3 +119,84 @@ async fn the_catalogue_filters_by_stage_language_and_open_cohorts() {
         .expect("sent");
     assert_eq!(bad.status(), 422);
 }
+
+#[tokio::test]
+async fn a_lead_edits_a_programme_and_the_change_is_audited() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, _) = app
+        .programme_with_cohort(&lead, "mldp", true, &["future_middle_leader"], 10)
+        .await;
+    let path = format!("/api/v1/programmes/{programme}");
+    let patch = |body: Value| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        let token = lead.token.clone();
+        async move {
+            client
+                .patch(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("sent")
+        }
+    };
+    let bad = patch(json!({"title_cy": "  ", "target_stages": ["nowhere"], "completion_min_attendance_pct": 120})).await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(
+        problem(bad).await["errors"].as_array().map(Vec::len),
+        Some(3)
+    );
+
+    let changed = patch(json!({"title_cy": "Rhaglen Arweinwyr Canol", "target_stages": ["aspiring_tlr", "future_middle_leader"], "requires_endorsement": false})).await;
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.expect("json");
+    assert_eq!(changed["title_cy"], "Rhaglen Arweinwyr Canol");
+    assert_eq!(
+        changed["title_en"], "Middle Leadership Development Programme",
+        "untouched fields stay"
+    );
+    assert_eq!(
+        changed["target_stages"],
+        json!(["aspiring_tlr", "future_middle_leader"])
+    );
+    assert_eq!(changed["requires_endorsement"], false);
+
+    let hidden = patch(json!({"active": false})).await;
+    assert_eq!(hidden.status(), 200);
+    let list: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        list.is_empty(),
+        "an inactive programme leaves the catalogue"
+    );
+
+    let mut conn = app.pool.get().expect("connection");
+    let history = llwybr::db::audit::for_object(&mut conn, "programme", &programme).expect("audit");
+    assert_eq!(
+        history
+            .iter()
+            .filter(|r| r.action == "programme.updated")
+            .count(),
+        2
+    );
+
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let refused = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&teacher.token)
+        .json(&json!({"active": true}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 403);
+}

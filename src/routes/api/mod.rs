@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stages::list)
         .service(programmes::create)
         .service(programmes::list)
+        .service(programmes::update)
         .service(cohorts::create)
         .service(cohorts::update)
         .service(cohorts::roster_csv)

@@ -23,6 +23,7 @@ use crate::routes::{api, health};
         api::stages::list,
         api::programmes::create,
         api::programmes::list,
+        api::programmes::update,
         api::cohorts::create,
         api::cohorts::update,
         api::cohorts::roster,

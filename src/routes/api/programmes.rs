@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
@@ -295,4 +295,141 @@ pub async fn list(
     })
     .await?;
     Ok(HttpResponse::Ok().json(views))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ProgrammePatch {
+    pub title_en: Option<String>,
+    pub title_cy: Option<String>,
+    pub description_en: Option<String>,
+    pub description_cy: Option<String>,
+    /// Replaces the target stages; an empty list opens the programme to every stage.
+    pub target_stages: Option<Vec<String>>,
+    pub requires_endorsement: Option<bool>,
+    pub delivery_language: Option<String>,
+    pub completion_min_attendance_pct: Option<i32>,
+    pub eligibility: Option<EligibilityRules>,
+    /// False takes the programme out of the catalogue.
+    pub active: Option<bool>,
+}
+
+/// Change a programme (programme leads and consortium admins). Fields left out keep their
+/// value; the change is audited.
+#[utoipa::path(patch, path = "/api/v1/programmes/{id}", tag = "catalogue", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")), request_body = ProgrammePatch,
+    responses(
+        (status = 200, body = ProgrammeView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[patch("/programmes/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<ProgrammePatch>,
+) -> AppResult<HttpResponse> {
+    user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
+    let body = body.into_inner();
+    let id = id.into_inner();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut text = |field: &'static str, value: Option<String>, max: usize| {
+        value.and_then(|v| {
+            rules::required_text(field, &v, max)
+                .map_err(|e| errors.push(e))
+                .ok()
+        })
+    };
+    let title_en = text("title_en", body.title_en, 200);
+    let title_cy = text("title_cy", body.title_cy, 200);
+    let description_en = text("description_en", body.description_en, 5000);
+    let description_cy = text("description_cy", body.description_cy, 5000);
+    let delivery_language = body.delivery_language.and_then(|l| {
+        rules::delivery_language("delivery_language", &l)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
+    if body
+        .completion_min_attendance_pct
+        .is_some_and(|p| !(0..=100).contains(&p))
+    {
+        errors.push(FieldError::new(
+            "completion_min_attendance_pct",
+            "error-percentage-invalid",
+        ));
+    }
+    let actor = user.id().to_owned();
+    let changed_id = id.clone();
+    db::run(&state.pool, move |conn| {
+        let before = catalogue::find_programme(conn, &id)?.ok_or(AppError::NotFound)?;
+        let known: Vec<String> = stages::all(conn)?.into_iter().map(|s| s.code).collect();
+        let mut target_stages = body.target_stages;
+        if let Some(stages) = target_stages.as_mut() {
+            stages.sort();
+            stages.dedup();
+            if stages.iter().any(|s| !known.contains(s)) {
+                errors.push(FieldError::new("target_stages", "error-stage-unknown"));
+            }
+        }
+        if body
+            .eligibility
+            .as_ref()
+            .and_then(|e| e.min_stage.as_ref())
+            .is_some_and(|s| !known.contains(s))
+        {
+            errors.push(FieldError::new("eligibility", "error-stage-unknown"));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let eligibility_rules = match &body.eligibility {
+            Some(rules) => Some(serde_json::to_string(rules).map_err(anyhow::Error::from)?),
+            None => None,
+        };
+        let now = Utc::now().naive_utc();
+        let changes = catalogue::ProgrammeChanges {
+            title_en,
+            title_cy,
+            description_en,
+            description_cy,
+            delivery_language,
+            requires_endorsement: body.requires_endorsement,
+            completion_min_attendance_pct: body.completion_min_attendance_pct,
+            eligibility_rules,
+            active: body.active,
+            updated_at: Some(now),
+        };
+        conn.transaction::<_, AppError, _>(|conn| {
+            catalogue::update_programme(conn, &id, &changes)?;
+            if let Some(stages) = &target_stages {
+                catalogue::set_target_stages(conn, &id, stages)?;
+            }
+            let after = catalogue::find_programme(conn, &id)?.ok_or(AppError::NotFound)?;
+            let snapshot = |p: &Programme| {
+                serde_json::json!({
+                    "title_en": p.title_en, "title_cy": p.title_cy, "delivery_language": p.delivery_language,
+                    "requires_endorsement": p.requires_endorsement, "eligibility_rules": p.eligibility_rules,
+                    "completion_min_attendance_pct": p.completion_min_attendance_pct, "active": p.active,
+                })
+                .to_string()
+            };
+            crate::db::audit::record(
+                conn,
+                &crate::db::audit::AuditEntry {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    actor_id: Some(&actor),
+                    action: "programme.updated",
+                    object_type: "programme",
+                    object_id: &id,
+                    before_state: Some(snapshot(&before)),
+                    after_state: Some(snapshot(&after)),
+                    occurred_at: now,
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(load_one(&state, changed_id).await?))
 }
