@@ -368,15 +368,15 @@ pub async fn apply(
 }
 
 /// The application with its cohort, programme and applicant, for an action on it.
-struct Loaded {
-    enrolment: Enrolment,
-    status: EnrolmentStatus,
-    cohort: Cohort,
-    programme: Programme,
-    applicant: Person,
+pub(crate) struct Loaded {
+    pub enrolment: Enrolment,
+    pub status: EnrolmentStatus,
+    pub cohort: Cohort,
+    pub programme: Programme,
+    pub applicant: Person,
 }
 
-fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loaded> {
+pub(crate) fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loaded> {
     let enrolment = enrolments::find(conn, enrolment_id)?.ok_or(AppError::NotFound)?;
     let status = enrolment.status().ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("unknown status {}", enrolment.status))
@@ -453,6 +453,15 @@ pub fn fill_from_waitlist(
     Ok(promoted)
 }
 
+/// Gives the seat an application held (if it held one) to the next person waiting.
+fn free_seat(conn: &mut DbConnection, public_url: &str, loaded: &Loaded) -> AppResult<()> {
+    if loaded.status.holds_seat() {
+        catalogue::release_seat(conn, &loaded.cohort.id)?;
+        fill_from_waitlist(conn, public_url, &loaded.cohort, &loaded.programme)?;
+    }
+    Ok(())
+}
+
 /// Withdraws the signed-in person's application; a freed seat goes to the next in line.
 pub async fn withdraw(
     state: &AppState,
@@ -496,10 +505,7 @@ pub async fn withdraw(
                     promoted: false,
                 },
             )?;
-            if loaded.status.holds_seat() {
-                catalogue::release_seat(conn, &loaded.cohort.id)?;
-                fill_from_waitlist(conn, &public_url, &loaded.cohort, &loaded.programme)?;
-            }
+            free_seat(conn, &public_url, &loaded)?;
             Ok(ApplicationOutcome {
                 id: enrolment_id.clone(),
                 status: to,
@@ -770,10 +776,7 @@ pub async fn defer(
                     at,
                 },
             )?;
-            if loaded.status.holds_seat() {
-                catalogue::release_seat(conn, &loaded.cohort.id)?;
-                fill_from_waitlist(conn, &public_url, &loaded.cohort, &loaded.programme)?;
-            }
+            free_seat(conn, &public_url, &loaded)?;
             let (status, ticket) = if loaded.status == EnrolmentStatus::AwaitingEndorsement {
                 (EnrolmentStatus::AwaitingEndorsement, None)
             } else {
@@ -901,10 +904,7 @@ pub async fn move_to_cohort(
                     at,
                 },
             )?;
-            if loaded.status.holds_seat() {
-                catalogue::release_seat(conn, &loaded.cohort.id)?;
-                fill_from_waitlist(conn, &public_url, &loaded.cohort, &loaded.programme)?;
-            }
+            free_seat(conn, &public_url, &loaded)?;
             let position = waitlist_position(conn, &target.id, ticket)?;
             tell_applicant(
                 conn,

@@ -11,12 +11,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;
 
-use crate::applications::{ApplicationOutcome, may_manage};
+use crate::applications::{ApplicationOutcome, Loaded, load, may_manage};
 use crate::auth::CurrentUser;
 use crate::db::attendance::{self as registers, AttendanceEntry, CohortSession, NewCohortSession};
-use crate::db::catalogue::{self, Cohort, Programme};
-use crate::db::enrolments::{self, Enrolment, StatusChange};
-use crate::db::people::{self, Person};
+use crate::db::catalogue::{self, Cohort};
+use crate::db::enrolments::{self, StatusChange};
 use crate::db::{self, DbConnection, outbox};
 use crate::domain::FieldError;
 use crate::domain::completion::{AttendanceStatus, AttendanceTally};
@@ -426,33 +425,6 @@ impl CompletionDecision {
     }
 }
 
-/// The application with its cohort, programme and participant.
-struct Loaded {
-    enrolment: Enrolment,
-    status: EnrolmentStatus,
-    cohort: Cohort,
-    programme: Programme,
-    participant: Person,
-}
-
-fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loaded> {
-    let enrolment = enrolments::find(conn, enrolment_id)?.ok_or(AppError::NotFound)?;
-    let status = enrolment.status().ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("unknown status {}", enrolment.status))
-    })?;
-    let cohort = catalogue::find_cohort(conn, &enrolment.cohort_id)?.ok_or(AppError::NotFound)?;
-    let programme =
-        catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
-    let participant = people::find_by_id(conn, &enrolment.person_id)?.ok_or(AppError::NotFound)?;
-    Ok(Loaded {
-        enrolment,
-        status,
-        cohort,
-        programme,
-        participant,
-    })
-}
-
 /// The participant's attendance now, read inside the caller's transaction.
 fn attendance_of(
     conn: &mut DbConnection,
@@ -476,7 +448,7 @@ fn tell_participant(
     loaded: &Loaded,
     outcome: EnrolmentStatus,
 ) -> AppResult<()> {
-    let person = &loaded.participant;
+    let person = &loaded.applicant;
     let language = Language::parse(&person.preferred_language).unwrap_or_default();
     let args = [
         (
@@ -601,7 +573,7 @@ pub fn certificate(
         .unwrap_or(loaded.enrolment.updated_at);
     Ok(Certificate {
         application_id: loaded.enrolment.id,
-        participant_name: loaded.participant.name,
+        participant_name: loaded.applicant.name,
         programme_title_en: loaded.programme.title_en,
         programme_title_cy: loaded.programme.title_cy,
         cohort_name: loaded.cohort.name,
