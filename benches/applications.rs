@@ -45,6 +45,8 @@ const TOKEN_ISSUER: &str = "llwybr";
 const TOKEN_AUDIENCE: &str = "llwybr";
 const P99_TARGET_MS: f64 = 100.0;
 const RSS_TARGET_MB: f64 = 150.0;
+/// Cores busy with something else before the run above which the figures are marked unreliable.
+const BUSY_WARNING_CORES: f64 = 0.25;
 const SECTION_BEGIN: &str = "<!-- bench:applications:";
 const SECTION_END: &str = "<!-- /bench:applications:";
 
@@ -248,6 +250,11 @@ fn run(backend: Backend, options: &Options, runtime: &tokio::runtime::Runtime) -
     let busy_at = machine_busy_seconds();
     std::thread::sleep(Duration::from_secs(1));
     let busy_before = machine_busy_seconds() - busy_at;
+    if busy_before > BUSY_WARNING_CORES {
+        println!(
+            "warning: {busy_before:.2} cores were busy before the run; the figures will be low"
+        );
+    }
     let load = runtime.block_on(generate_load(plan, &server, options))?;
     let peak_rss_kb = server.peak_rss_kb()?;
     server.stop();
@@ -270,7 +277,8 @@ fn run(backend: Backend, options: &Options, runtime: &tokio::runtime::Runtime) -
 enum Database {
     Sqlite {
         url: String,
-        dir: tempfile::TempDir,
+        /// The file's folder, removed when dropped.
+        _dir: tempfile::TempDir,
     },
     Postgres {
         url: String,
@@ -285,7 +293,7 @@ impl Database {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().context("could not make a temporary folder")?;
                 let url = format!("sqlite://{}", dir.path().join("llwybr.sqlite3").display());
-                Ok(Database::Sqlite { url, dir })
+                Ok(Database::Sqlite { url, _dir: dir })
             }
             Backend::Postgres => {
                 let name = format!("llwybr_bench_{}", uuid::Uuid::new_v4().simple());
@@ -306,14 +314,6 @@ impl Database {
     fn url(&self) -> &str {
         match self {
             Database::Sqlite { url, .. } | Database::Postgres { url, .. } => url,
-        }
-    }
-
-    /// Where the server runs: the SQLite file's folder, or a folder of its own.
-    fn work_dir(&self) -> PathBuf {
-        match self {
-            Database::Sqlite { dir, .. } => dir.path().to_path_buf(),
-            Database::Postgres { .. } => std::env::temp_dir(),
         }
     }
 }
@@ -587,11 +587,13 @@ fn prepare(conn: &mut DbConnection, options: &Options) -> Result<Plan> {
 // ---------------------------------------------------------------------------------------------
 // The server
 
-/// `llwybr serve` as a child process; killed when dropped.
+/// `llwybr serve` as a child process, in a temporary folder of its own with its log; killed
+/// when dropped.
 struct Server {
     child: Option<Child>,
     port: u16,
     log: PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Server {
@@ -605,8 +607,8 @@ impl Server {
             .and_then(|listener| listener.local_addr())
             .context("could not find a free port")?
             .port();
-        let work_dir = database.work_dir();
-        let log = work_dir.join(format!("llwybr-bench-{port}.log"));
+        let dir = tempfile::tempdir().context("could not make a temporary folder")?;
+        let log = dir.path().join("server.log");
         let log_file = std::fs::File::create(&log)
             .with_context(|| format!("could not create {}", log.display()))?;
         let config_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
@@ -632,7 +634,7 @@ impl Server {
             .env("LLWYBR__MAIL__TRANSPORT", "log")
             // One log line per request at info level would be measured too.
             .env("RUST_LOG", "warn")
-            .current_dir(&work_dir)
+            .current_dir(dir.path())
             .stdin(Stdio::null())
             .stdout(log_file.try_clone()?)
             .stderr(log_file)
@@ -642,6 +644,7 @@ impl Server {
             child: Some(child),
             port,
             log,
+            _dir: dir,
         })
     }
 
@@ -704,8 +707,7 @@ impl Drop for Server {
 // ---------------------------------------------------------------------------------------------
 // The load
 
-/// CPU time used so far, in seconds: a process's from /proc/PID/stat, or the whole machine's
-/// busy time (everything but idle and I/O wait) from /proc/stat.
+/// CPU time a process has used so far, in seconds, from /proc/PID/stat.
 fn process_cpu_seconds(pid: &str) -> f64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0.0;
@@ -724,6 +726,8 @@ fn process_cpu_seconds(pid: &str) -> f64 {
     }
 }
 
+/// CPU time the whole machine has been busy so far (all but idle and I/O wait), in seconds,
+/// from /proc/stat.
 fn machine_busy_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
         return 0.0;
@@ -758,7 +762,8 @@ impl CpuSample {
     }
 }
 
-/// What the clients saw in the measured period (and how many 201s in all, warm-up included).
+/// What the clients saw: latencies in the measured period; 201s and errors over the whole run,
+/// warm-up included.
 struct Load {
     latencies_us: Vec<u64>,
     errors: usize,
@@ -861,17 +866,16 @@ async fn client_loop(
         let latency = started.elapsed();
         if answer.0 == 201 {
             tally.created += 1;
+        } else {
+            tally.errors += 1;
+            tally
+                .first_error
+                .get_or_insert_with(|| format!("{}: {}", answer.0, answer.1));
         }
         if started >= measure_from {
             tally
                 .latencies_us
                 .push(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX));
-            if answer.0 != 201 {
-                tally.errors += 1;
-                tally
-                    .first_error
-                    .get_or_insert_with(|| format!("{}: {}", answer.0, answer.1));
-            }
             tally.last_done = Some(Instant::now());
         }
     }
@@ -1072,7 +1076,7 @@ impl Outcome {
         let _ = writeln!(md, "| latency max | {:.2} ms | |", p(100.0));
         let _ = writeln!(
             md,
-            "| errors (not 201) | {} | 0: {} |",
+            "| errors (not 201, warm-up included) | {} | 0: {} |",
             load.errors,
             verdict(load.errors == 0)
         );
@@ -1099,6 +1103,14 @@ impl Outcome {
             thousands(self.verified.applications as f64),
             self.verified.cohorts
         );
+        if self.busy_before > BUSY_WARNING_CORES {
+            let _ = writeln!(
+                md,
+                "\n**The machine was busy before the run ({:.2} cores): something else took CPU \
+                 from the server, and these figures are too low. Re-run on a quiet machine.**",
+                self.busy_before
+            );
+        }
         if let Some(error) = &load.first_error {
             let first: String = error.chars().take(200).collect();
             let _ = writeln!(md, "\nFirst error: `{}`", first.replace('`', "'"));

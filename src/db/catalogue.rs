@@ -109,7 +109,7 @@ pub fn find_programme(conn: &mut DbConnection, id: &str) -> QueryResult<Option<P
     programmes::table
         .find(id)
         .select(Programme::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -150,7 +150,7 @@ pub fn find_cohort(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Coho
     cohorts::table
         .find(id)
         .select(Cohort::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

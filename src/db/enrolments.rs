@@ -56,7 +56,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Enrolment>>
     enrolments::table
         .find(id)
         .select(Enrolment::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -68,9 +68,10 @@ pub fn active_for(
     enrolments::table
         .filter(enrolments::person_id.eq(person_id))
         .filter(enrolments::programme_id.eq(programme_id))
-        .filter(enrolments::active.eq(true))
+        // A bare `active` (not `active = ?`) lets every plan use the partial unique index.
+        .filter(enrolments::active)
         .select(Enrolment::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

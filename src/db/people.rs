@@ -88,7 +88,7 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Perso
     people::table
         .find(id)
         .select(Person::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

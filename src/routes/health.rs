@@ -15,14 +15,15 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
-/// The database answers; 503 when it does not.
+/// The database answers; 503 when it does not (within two seconds, whatever the pool's own
+/// timeout: a load balancer's check must not hang).
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, body = Health), (status = 503, body = Health)))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let ready = web::block(move || {
-        pool.get()
+        pool.get_timeout(std::time::Duration::from_secs(2))
             .map(|mut conn| crate::db::ping(&mut conn))
             .unwrap_or(false)
     })
