@@ -13,7 +13,8 @@ use crate::auth::CurrentUser;
 use crate::db::catalogue::{self, Cohort, Programme};
 use crate::db::enrolments::{self, Enrolment, NewEnrolment, StatusChange};
 use crate::db::people::{self, Person, RoleGrant};
-use crate::db::{self, DbConnection, outbox, stages};
+use crate::db::{self, DbConnection, outbox};
+use crate::domain::stage::ContinuumStage;
 use crate::domain::eligibility::{self, Applicant, EligibilityRules};
 use crate::domain::enrolment::{self as lifecycle, EnrolmentEvent, EnrolmentStatus};
 use crate::domain::language::Language;
@@ -207,13 +208,13 @@ pub fn accepting_applications(cohort: &Cohort, today: chrono::NaiveDate) -> bool
 
 fn check_eligibility(
     conn: &mut DbConnection,
+    all_stages: &[ContinuumStage],
     applicant: &Person,
     grants: &[RoleGrant],
     programme: &Programme,
 ) -> AppResult<()> {
     let targets = catalogue::target_stages(conn, &programme.id)?;
     let rules = EligibilityRules::from_json(&programme.eligibility_rules);
-    let all_stages = stages::all(conn)?;
     let position_of = |code: &str| {
         all_stages
             .iter()
@@ -222,7 +223,11 @@ fn check_eligibility(
     };
     let stage_code = applicant.stage_code.as_deref();
     let roles: Vec<&str> = grants.iter().map(|g| g.role.as_str()).collect();
-    let career = people::career_of(conn, &applicant.id)?;
+    let career = if rules.needs_career() {
+        people::career_of(conn, &applicant.id)?
+    } else {
+        Vec::new()
+    };
     let applicant = Applicant {
         stage_code,
         stage_position: stage_code.and_then(position_of),
@@ -282,6 +287,7 @@ pub async fn apply(
     request: ApplyFor,
 ) -> AppResult<ApplicationOutcome> {
     let public_url = state.settings.public_url().to_owned();
+    let stages = state.stages.clone();
     db::run(&state.pool, move |conn| {
         let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
         let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
@@ -291,7 +297,7 @@ pub async fn apply(
             return Err(AppError::Conflict("problem-cohort-closed"));
         }
         if override_reason.is_none() {
-            check_eligibility(conn, &applicant, &grants, &programme)?;
+            check_eligibility(conn, &stages, &applicant, &grants, &programme)?;
         }
         if enrolments::active_for(conn, &applicant.id, &programme.id)?.is_some() {
             return Err(AppError::Conflict("problem-already-applied"));

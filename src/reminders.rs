@@ -13,7 +13,7 @@ use crate::config::{ReminderSettings, Settings};
 use crate::db::schema::{
     cohort_sessions, cohorts, enrolments, people, programmes, session_reminders,
 };
-use crate::db::{DbConnection, DbPool, outbox};
+use crate::db::{self, DbConnection, DbPool, outbox};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::language::Language;
 use crate::i18n::t_with;
@@ -170,8 +170,9 @@ pub async fn run(pool: DbPool, settings: Settings) {
         let pool = pool.clone();
         let public_url = public_url.clone();
         let pass = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
-            let mut conn = pool.get()?;
-            queue_due(&mut conn, &public_url, days_before, Utc::now().naive_utc())
+            db::with_connection(&pool, |conn| {
+                queue_due(conn, &public_url, days_before, Utc::now().naive_utc())
+            })
         })
         .await;
         match pass {

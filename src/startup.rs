@@ -1,6 +1,7 @@
 //! Builds the application from settings: pool, migrations, HTTP server, outbox worker.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -11,6 +12,7 @@ use anyhow::Context;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
+use crate::domain::stage::ContinuumStage;
 use crate::error::AppError;
 use crate::mail::{Mailer, worker};
 use crate::routes;
@@ -45,9 +47,17 @@ pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+async fn load_stages(pool: &DbPool) -> anyhow::Result<Arc<[ContinuumStage]>> {
+    let stages = db::run(pool, |conn| Ok(db::stages::all(conn)?))
+        .await
+        .map_err(|error| anyhow::anyhow!("could not read the continuum stages: {error}"))?;
+    Ok(stages.into())
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let pool = prepare_database(&settings).await?;
+        let stages = load_stages(&pool).await?;
         let mailer = Mailer::from_settings(&settings.mail)?;
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .with_context(|| {
@@ -61,6 +71,7 @@ impl Application {
             pool: pool.clone(),
             settings: settings.clone(),
             tokens: TokenKeys::new(&settings.auth),
+            stages,
         });
         let mut server = HttpServer::new(move || {
             App::new()

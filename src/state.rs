@@ -1,6 +1,9 @@
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
+use std::sync::Arc;
+
 use crate::db::DbPool;
+use crate::domain::stage::ContinuumStage;
 
 /// What every request handler can reach: shared by the workers of one process, and holding
 /// nothing that another process would need to see.
@@ -8,4 +11,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub settings: Settings,
     pub tokens: TokenKeys,
+    /// The twelve continuum stages, read once at start: only a migration changes them, and
+    /// migrations run before the server starts.
+    pub stages: Arc<[ContinuumStage]>,
 }

@@ -11,12 +11,13 @@ pub mod people;
 pub mod schema;
 pub mod stages;
 
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
-use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -32,6 +33,41 @@ pub enum DbConnection {
 
 pub type DbPool = Pool<ConnectionManager>;
 pub type PooledDb = PooledConnection<ConnectionManager>;
+
+/// A pooled connection and when it was last handed back. Checking every connection on its way
+/// out of the pool (`SELECT 1`) cost a round trip per checkout, a fifth of an application's
+/// time; a connection that was working a moment ago is trusted instead, and only one that has
+/// sat idle is checked, which is when a restarted PostgreSQL leaves dead connections behind.
+pub struct PoolEntry {
+    conn: DbConnection,
+    returned_at: Instant,
+    trusted: bool,
+}
+
+impl Deref for PoolEntry {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for PoolEntry {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+impl PoolEntry {
+    /// After an error that may have come from the connection itself, check it before its next
+    /// use: under steady load no connection ever sits idle long enough to be checked otherwise.
+    pub fn distrust(&mut self) {
+        self.trusted = false;
+    }
+}
+
+/// How long a connection handed back to the pool is trusted without a check.
+const TRUSTED_AFTER_USE: Duration = Duration::from_secs(1);
 
 /// Where the data lives, decided once from the URL's scheme: a typo in a PostgreSQL URL must be
 /// an error, never a fresh SQLite file.
@@ -105,10 +141,44 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode =
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PoolEntry;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<PoolEntry, r2d2::Error> {
+        let conn = self.open()?;
+        Ok(PoolEntry {
+            conn,
+            returned_at: Instant::now(),
+            trusted: true,
+        })
+    }
+
+    fn is_valid(&self, entry: &mut PoolEntry) -> Result<(), r2d2::Error> {
+        // A SQLite connection is a handle on a local file: nothing between can break it.
+        if matches!(entry.conn, DbConnection::Sqlite(_))
+            || (entry.trusted && entry.returned_at.elapsed() < TRUSTED_AFTER_USE)
+        {
+            return Ok(());
+        }
+        diesel::sql_query("SELECT 1")
+            .execute(&mut entry.conn)
+            .map_err(r2d2::Error::QueryError)?;
+        entry.trusted = true;
+        Ok(())
+    }
+
+    // r2d2 asks this as each connection comes back, which makes it the place to note the time.
+    fn has_broken(&self, entry: &mut PoolEntry) -> bool {
+        entry.returned_at = Instant::now();
+        match &mut entry.conn {
+            DbConnection::Postgres(c) => c.is_broken(),
+            DbConnection::Sqlite(c) => c.is_broken(),
+        }
+    }
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Postgres)
@@ -122,17 +192,6 @@ impl ManageConnection for ConnectionManager {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
     }
 }
 
@@ -177,6 +236,12 @@ pub fn connect(url: &str, pool_size: u32, timeout: Duration) -> Result<DbPool, D
         .connection_timeout(timeout)
         .build(manager)?;
     Ok(pool)
+}
+
+/// One connection outside any pool, set up as the pool's are: for tools and tests that want a
+/// connection of their own.
+pub fn open(url: &str) -> Result<DbConnection, DatabaseError> {
+    Ok(ConnectionManager::new(DatabaseUrl::parse(url)?).open()?)
 }
 
 /// Applies every pending migration of the connection's backend.
@@ -234,6 +299,20 @@ pub fn describe_tables(
     Ok(tables)
 }
 
+/// Runs blocking work on a pooled connection (for background tasks, already on a blocking
+/// thread); a failure has the connection checked before its next use.
+pub fn with_connection<T>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut DbConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let mut conn = pool.get()?;
+    let result = work(&mut conn);
+    if result.is_err() {
+        conn.distrust();
+    }
+    result
+}
+
 /// Runs `work` with a pooled connection on the blocking thread pool, so that database calls
 /// never stall an async worker. A pool with no free connection answers 503.
 pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, crate::error::AppError>
@@ -247,7 +326,11 @@ where
             tracing::warn!(%error, "no database connection available");
             crate::error::AppError::Unavailable
         })?;
-        work(&mut conn)
+        let result = work(&mut conn);
+        if let Err(crate::error::AppError::Internal(_)) = &result {
+            conn.distrust();
+        }
+        result
     })
     .await?
 }

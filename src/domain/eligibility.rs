@@ -21,6 +21,11 @@ pub struct EligibilityRules {
 }
 
 impl EligibilityRules {
+    /// Whether checking these rules looks at the applicant's career history at all.
+    pub fn needs_career(&self) -> bool {
+        !self.roles.is_empty() || self.appointed_within_months.is_some()
+    }
+
     /// Reads the stored JSON; a blank or unreadable value means no further rules.
     pub fn from_json(value: &str) -> Self {
         serde_json::from_str(value).unwrap_or_default()

@@ -7,7 +7,8 @@ use chrono::{Duration, Utc};
 
 use super::Mailer;
 use crate::config::MailSettings;
-use crate::db::{DbPool, outbox};
+use crate::db::outbox::OutboxEmail;
+use crate::db::{self, DbConnection, DbPool, outbox};
 
 const BATCH: i64 = 20;
 const LEASE_SECONDS: i64 = 300;
@@ -30,13 +31,22 @@ pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        if let Err(error) = drain_once(&pool, &mailer, &settings, &claim_token).await {
-            tracing::warn!(error = format!("{error:#}"), "outbox pass failed");
+        // A full batch means more are probably waiting: a burst of applications should drain
+        // as fast as the SMTP server takes it, not a batch per poll.
+        loop {
+            match drain_once(&pool, &mailer, &settings, &claim_token).await {
+                Ok(claimed) if claimed == BATCH as usize => continue,
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::warn!(error = format!("{error:#}"), "outbox pass failed");
+                    break;
+                }
+            }
         }
     }
 }
 
-/// One pass over the due emails; returns how many were sent.
+/// One pass over the due emails; returns how many were claimed (sent or failed).
 pub async fn drain_once(
     pool: &DbPool,
     mailer: &Mailer,
@@ -47,53 +57,62 @@ pub async fn drain_once(
         let pool = pool.clone();
         let token = claim_token.to_owned();
         tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            let mut conn = pool.get()?;
-            Ok(outbox::claim_due(
-                &mut conn,
-                &token,
-                Utc::now().naive_utc(),
-                Duration::seconds(LEASE_SECONDS),
-                BATCH,
-            )?)
+            db::with_connection(&pool, |conn| {
+                Ok(outbox::claim_due(
+                    conn,
+                    &token,
+                    Utc::now().naive_utc(),
+                    Duration::seconds(LEASE_SECONDS),
+                    BATCH,
+                )?)
+            })
         })
         .await??
     };
-    let mut sent = 0;
+    let count = claimed.len();
     for email in claimed {
         let outcome = mailer.send(&settings.from, &email).await;
         let pool = pool.clone();
         let token = claim_token.to_owned();
         let max_attempts = settings.max_attempts;
         let retry_base = settings.retry_base_secs;
-        let succeeded = outcome.is_ok();
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = pool.get()?;
-            let now = Utc::now().naive_utc();
-            match outcome {
-                Ok(()) => {
-                    outbox::mark_sent(&mut conn, &email.id, &token, now)?;
-                }
-                Err(error) => {
-                    let attempts = email.attempts + 1;
-                    // After the last attempt the email stays in the table, parked far ahead, with
-                    // its error, for an admin to see.
-                    let retry_at = if attempts >= max_attempts {
-                        now + Duration::days(365 * 100)
-                    } else {
-                        now + Duration::seconds(backoff_seconds(retry_base, attempts))
-                    };
-                    tracing::warn!(email_id = %email.id, template = %email.template, attempts, error = format!("{error:#}"), "email not sent");
-                    outbox::mark_failed(&mut conn, &email.id, &token, &format!("{error:#}"), retry_at)?;
-                }
-            }
-            Ok(())
+            db::with_connection(&pool, |conn| {
+                record_outcome(conn, &email, &token, outcome, max_attempts, retry_base)
+            })
         })
         .await??;
-        if succeeded {
-            sent += 1;
+    }
+    Ok(count)
+}
+
+fn record_outcome(
+    conn: &mut DbConnection,
+    email: &OutboxEmail,
+    token: &str,
+    outcome: anyhow::Result<()>,
+    max_attempts: i32,
+    retry_base: u64,
+) -> anyhow::Result<()> {
+    let now = Utc::now().naive_utc();
+    match outcome {
+        Ok(()) => {
+            outbox::mark_sent(conn, &email.id, token, now)?;
+        }
+        Err(error) => {
+            let attempts = email.attempts + 1;
+            // After the last attempt the email stays in the table, parked far ahead, with
+            // its error, for an admin to see.
+            let retry_at = if attempts >= max_attempts {
+                now + Duration::days(365 * 100)
+            } else {
+                now + Duration::seconds(backoff_seconds(retry_base, attempts))
+            };
+            tracing::warn!(email_id = %email.id, template = %email.template, attempts, error = format!("{error:#}"), "email not sent");
+            outbox::mark_failed(conn, &email.id, token, &format!("{error:#}"), retry_at)?;
         }
     }
-    Ok(sent)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -101,7 +101,8 @@ async fn every_seat_taken_is_a_confirmed_enrolment_and_full_cohorts_are_full() -
 {
     let database = fresh_database()?;
     seed(&database.pool).await?;
-    let conn = &mut database.pool.get()?;
+    let mut pooled = database.pool.get()?;
+    let conn: &mut DbConnection = &mut pooled;
     let mut full_cohorts = 0;
     for programme in PROGRAMMES {
         for cohort in programme.cohorts {
@@ -140,7 +141,8 @@ async fn every_seat_taken_is_a_confirmed_enrolment_and_full_cohorts_are_full() -
 async fn the_demo_accounts_log_in_with_the_printed_passwords() -> anyhow::Result<()> {
     let database = fresh_database()?;
     let output = seed(&database.pool).await?;
-    let conn = &mut database.pool.get()?;
+    let mut pooled = database.pool.get()?;
+    let conn: &mut DbConnection = &mut pooled;
     for account in ACCOUNTS {
         assert!(output.contains(&format!(
             "{}  {}  {}",
@@ -177,7 +179,8 @@ async fn the_la_officer_and_the_headteacher_hold_their_roles_where_they_work() -
 {
     let database = fresh_database()?;
     seed(&database.pool).await?;
-    let conn = &mut database.pool.get()?;
+    let mut pooled = database.pool.get()?;
+    let conn: &mut DbConnection = &mut pooled;
     let find =
         |conn: &mut DbConnection, email: &str| -> anyhow::Result<crate::db::people::Person> {
             crate::db::people::find_by_email(conn, email)?
@@ -216,7 +219,8 @@ async fn the_la_officer_and_the_headteacher_hold_their_roles_where_they_work() -
 #[test]
 fn every_stage_named_is_a_stage_of_the_continuum() -> anyhow::Result<()> {
     let database = fresh_database()?;
-    let conn = &mut database.pool.get()?;
+    let mut pooled = database.pool.get()?;
+    let conn: &mut DbConnection = &mut pooled;
     let stages: Vec<String> = continuum_stages::table
         .select(continuum_stages::code)
         .load(conn)?;

@@ -112,7 +112,7 @@ fn field_names(problem: &Value) -> Vec<String> {
 }
 
 fn attendance_rows(app: &TestApp, session: &str) -> Vec<(String, String)> {
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     attendance::table
         .filter(attendance::session_id.eq(session))
         .select((attendance::enrolment_id, attendance::status))
@@ -500,7 +500,7 @@ async fn completion_follows_the_attendance_rule_unless_the_lead_overrides_it() {
         .await;
     assert_eq!(overridden.status(), 200);
     let reasons: Vec<(String, Option<String>, Option<String>)> = {
-        let mut conn = app.pool.get().expect("connection");
+        let mut conn = app.db();
         enrolment_events::table
             .filter(enrolment_events::enrolment_id.eq(&busy_id))
             .filter(enrolment_events::to_status.eq("completed"))

@@ -198,7 +198,7 @@ async fn a_deactivated_account_can_no_longer_log_in_or_use_its_token() {
 
     let app = spawn_app().await;
     let token = app.token_for("ceri@ysgol.cymru").await;
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     diesel::update(people::table.filter(people::email.eq("ceri@ysgol.cymru")))
         .set(people::active.eq(false))
         .execute(&mut conn)

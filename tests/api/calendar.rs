@@ -30,7 +30,7 @@ struct NewSession<'a> {
 
 /// Adds a session straight to the database and returns its id.
 fn add_session(app: &TestApp, cohort: &str, session: NewSession<'_>) -> String {
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     let id = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(cohort_sessions::table)
         .values((
@@ -61,7 +61,7 @@ fn day_session(day: u32) -> NewSession<'static> {
 }
 
 fn prefers_welsh(app: &TestApp, email: &str) {
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     diesel::update(people::table.filter(people::email.eq(email)))
         .set(people::preferred_language.eq("cy"))
         .execute(&mut conn)
@@ -288,7 +288,7 @@ async fn unknown_tokens_and_closed_accounts_have_no_feed() {
         fetch(&app, path.trim_end_matches(".ics")).await.status(),
         404
     );
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     diesel::update(people::table.filter(people::email.eq(&ceri.email)))
         .set(people::active.eq(false))
         .execute(&mut conn)

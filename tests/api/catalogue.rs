@@ -179,7 +179,7 @@ async fn a_lead_edits_a_programme_and_the_change_is_audited() {
         "an inactive programme leaves the catalogue"
     );
 
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     let history = llwybr::db::audit::for_object(&mut conn, "programme", &programme).expect("audit");
     assert_eq!(
         history

@@ -498,7 +498,7 @@ async fn an_admin_can_apply_for_someone_and_override_eligibility_with_a_recorded
 
     use diesel::prelude::*;
     use llwybr::db::schema::{enrolment_events, enrolments};
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     let (reason, override_reason): (Option<String>, Option<String>) = enrolments::table
         .inner_join(enrolment_events::table)
         .select((
@@ -555,7 +555,7 @@ async fn new_to_headship_is_for_heads_appointed_in_the_last_two_years() {
     let cohort = cohort["id"].as_str().unwrap_or("").to_owned();
 
     let record = |email: &str, role: &str, days_ago: i64| {
-        let mut conn = app.pool.get().expect("connection");
+        let mut conn = app.db();
         let person: String = llwybr::db::schema::people::table
             .filter(llwybr::db::schema::people::email.eq(email))
             .select(llwybr::db::schema::people::id)

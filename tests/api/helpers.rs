@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use llwybr::config::{Environment, Settings};
-use llwybr::db::DbPool;
+use llwybr::db::{DbConnection, DbPool};
 use llwybr::domain::role::Role;
 use llwybr::startup::Application;
 use serde_json::{Value, json};
@@ -169,6 +169,12 @@ pub struct SentEmail {
 }
 
 impl TestApp {
+    /// A connection of the test's own to the app's database, for setting up and checking data
+    /// behind the API's back.
+    pub fn db(&self) -> DbConnection {
+        llwybr::db::open(self.database.url()).expect("a connection to the test database")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -334,7 +340,7 @@ impl TestApp {
     pub fn school(&self, name: &str) -> String {
         use diesel::prelude::*;
         use llwybr::db::schema::{consortia, local_authorities, schools};
-        let mut conn = self.pool.get().expect("connection");
+        let mut conn = self.db();
         let now = chrono::Utc::now().naive_utc();
         let la: Option<String> = local_authorities::table
             .select(local_authorities::id)
@@ -393,7 +399,7 @@ impl TestApp {
         stage: Option<&str>,
     ) -> TestPerson {
         use llwybr::db::people::{NewPerson, NewRoleGrant, insert_grant, insert_person};
-        let mut conn = self.pool.get().expect("connection");
+        let mut conn = self.db();
         let now = chrono::Utc::now().naive_utc();
         let id = uuid::Uuid::new_v4().to_string();
         insert_person(

@@ -54,18 +54,19 @@ fn migrations_leave_sqlite_with_its_pragmas() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}", dir.path().join("pragmas.sqlite3").display());
     let pool = db::connect(&url, 2, Duration::from_secs(5)).expect("connect");
-    let mut conn = pool.get().expect("connection");
-    db::run_migrations(&mut conn).expect("migrations");
+    let mut pooled = pool.get().expect("connection");
+    let conn: &mut db::DbConnection = &mut pooled;
+    db::run_migrations(conn).expect("migrations");
     let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
-        .get_result(&mut conn)
+        .get_result(conn)
         .expect("journal mode");
     assert_eq!(mode.journal_mode, "wal");
     let keys: Keys = diesel::sql_query("PRAGMA foreign_keys")
-        .get_result(&mut conn)
+        .get_result(conn)
         .expect("foreign keys");
     assert_eq!(keys.foreign_keys, 1);
     let timeout: Timeout = diesel::sql_query("PRAGMA busy_timeout")
-        .get_result(&mut conn)
+        .get_result(conn)
         .expect("busy timeout");
     assert!(timeout.timeout >= 1000);
 }

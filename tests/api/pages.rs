@@ -105,7 +105,7 @@ async fn register_through_the_form_then_see_the_profile_and_pathway() {
     {
         use diesel::prelude::*;
         use llwybr::db::schema::people;
-        let mut conn = app.pool.get().expect("connection");
+        let mut conn = app.db();
         diesel::update(people::table.filter(people::email.eq("ceri@ysgol.cymru")))
             .set(people::stage_code.eq("future_middle_leader"))
             .execute(&mut conn)

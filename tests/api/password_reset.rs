@@ -77,7 +77,7 @@ async fn an_expired_reset_link_does_nothing() {
     )
     .await;
     let token = token_in_link(&app.wait_for_email("ceri@ysgol.cymru", "Reset").await.text);
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1);
     diesel::update(password_resets::table)
         .set(password_resets::expires_at.eq(past))

@@ -23,7 +23,7 @@ async fn a_person_sets_their_stage_and_school_and_the_change_is_audited() {
     assert_eq!(me["welsh_ability"], "advanced");
     assert_eq!(me["name"], "Ceri Jones", "fields left out keep their value");
 
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     let person_id = me["id"].as_str().unwrap_or("");
     let history = llwybr::db::audit::for_object(&mut conn, "person", person_id).expect("audit");
     assert!(

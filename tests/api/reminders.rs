@@ -24,7 +24,7 @@ async fn confirmed_participants_are_reminded_once_before_a_session() {
     }
     let tomorrow = chrono::Utc::now().naive_utc() + chrono::Duration::hours(30);
     {
-        let mut conn = app.pool.get().expect("connection");
+        let mut conn = app.db();
         diesel::insert_into(cohort_sessions::table)
             .values((
                 cohort_sessions::id.eq(uuid::Uuid::new_v4().to_string()),

@@ -35,7 +35,7 @@ async fn let_the_outbox_settle() {
 }
 
 fn outbox_of(app: &TestApp, email: &str) -> Vec<outbox::OutboxStatus> {
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     outbox::status_for(&mut conn, email).expect("outbox")
 }
 
@@ -135,7 +135,7 @@ async fn two_outbox_workers_on_one_database_never_send_an_email_twice() {
     tokio::spawn(second.run_until_stopped());
 
     {
-        let mut conn = app.pool.get().expect("connection");
+        let mut conn = app.db();
         let now = chrono::Utc::now().naive_utc();
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             for i in 0..EMAILS {
@@ -176,7 +176,7 @@ async fn two_outbox_workers_on_one_database_never_send_an_email_twice() {
     assert!(twice.is_empty(), "sent more than once: {twice:?}");
     assert_eq!(received.len(), EMAILS);
 
-    let mut conn = app.pool.get().expect("connection");
+    let mut conn = app.db();
     let unsent: i64 = email_outbox::table
         .filter(email_outbox::sent_at.is_null())
         .count()
