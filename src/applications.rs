@@ -6,7 +6,6 @@
 //! before reading anything and concurrent writers queue on the busy timeout instead of failing.
 
 use chrono::{NaiveDateTime, Utc};
-use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::CurrentUser;
@@ -302,7 +301,7 @@ pub async fn apply(
         if enrolments::active_for(conn, &applicant.id, &programme.id)?.is_some() {
             return Err(AppError::Conflict("problem-already-applied"));
         }
-        let result = conn.transaction::<_, AppError, _>(|conn| {
+        let result = db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             let (status, ticket) = if programme.requires_endorsement {
                 (lifecycle::on_apply(true, false), None)
@@ -483,7 +482,7 @@ pub async fn withdraw(
         }
         let to = lifecycle::next(loaded.status, EnrolmentEvent::Withdraw)
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
@@ -539,7 +538,7 @@ pub async fn decide_endorsement(
         if loaded.status != EnrolmentStatus::AwaitingEndorsement {
             return Err(AppError::Conflict("problem-illegal-transition"));
         }
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             let (to, ticket) = if endorse {
                 let seat = catalogue::claim_seat(conn, &loaded.cohort.id)?;
@@ -765,7 +764,7 @@ pub async fn defer(
         if target.starts_on <= loaded.cohort.starts_on {
             return Err(AppError::field("cohort_id", "error-cohort-not-later"));
         }
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
@@ -875,7 +874,7 @@ pub async fn move_to_cohort(
             },
         )
         .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             let (seat, ticket) = seat_or_ticket(conn, &target)?;
             let to = lifecycle::next(

@@ -9,7 +9,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::Connection;
 
 use crate::applications::{ApplicationOutcome, Loaded, load, may_manage};
 use crate::auth::CurrentUser;
@@ -240,7 +239,7 @@ pub fn take_register(
     let found = registers::find_session(conn, session_id)?.ok_or(AppError::NotFound)?;
     managed_cohort(conn, user, &found.cohort_id)?;
     let checked = check_lines(lines).map_err(AppError::Validation)?;
-    conn.transaction::<_, AppError, _>(|conn| {
+    db::transaction::<_, AppError, _>(conn, |conn| {
         if !registers::lock_register(conn, session_id)? {
             return Err(AppError::NotFound);
         }
@@ -510,7 +509,7 @@ pub async fn decide_completion(
         }
         let to = lifecycle::next(loaded.status, decision.event())
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));

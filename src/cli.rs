@@ -4,7 +4,6 @@ use std::io::BufRead;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use diesel::Connection;
 
 use crate::auth::{accounts, passwords};
 use crate::db::people::{self, NewPerson};
@@ -45,7 +44,7 @@ pub async fn create_admin(
     let shown = email.as_str().to_owned();
     let hash = tokio::task::spawn_blocking(move || passwords::hash(password.expose())).await??;
     let created = db::run(pool, move |conn| {
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let (id, created) = match people::find_by_email(conn, email.as_str())? {
                 Some(existing) => (existing.id, false),

@@ -2,7 +2,6 @@
 //! and Welsh-language ability. Every change is audited with what it was before.
 
 use chrono::Utc;
-use diesel::Connection;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -116,7 +115,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, update: ProfileUpdate)
             "name": changes.name, "preferred_language": changes.preferred_language, "stage_code": changes.stage_code,
             "school_id": changes.school_id, "job_title": changes.job_title, "welsh_ability": changes.welsh_ability,
         });
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             people::update_profile(conn, &person.id, &changes)?;
             audit::record(
                 conn,

@@ -5,7 +5,6 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use diesel::Connection;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -136,7 +135,7 @@ pub fn queue_due(
     for reminder in due(conn, now, now + Duration::days(days_before))? {
         // The claim row is written first, in the same transaction as the email: if another
         // process claimed it meanwhile, the insert fails and nothing is queued twice.
-        let outcome = conn.transaction::<_, anyhow::Error, _>(|conn| {
+        let outcome = db::transaction::<_, anyhow::Error, _>(conn, |conn| {
             diesel::insert_into(session_reminders::table)
                 .values((
                     session_reminders::session_id.eq(&reminder.session_id),

@@ -1,7 +1,6 @@
 //! Account actions shared by the API and the pages: register, authenticate, reset a password.
 
 use chrono::{Duration, Utc};
-use diesel::Connection;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -100,7 +99,7 @@ pub async fn register(
         let id = uuid::Uuid::new_v4().to_string();
         let email = valid.email.into_inner();
         let name = valid.name.into_inner();
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             people::insert_person(
                 conn,
                 &NewPerson {
@@ -243,7 +242,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
             return Ok(());
         }
         let now = Utc::now().naive_utc();
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             people::insert_password_reset(
                 conn,
                 &NewPasswordReset {
@@ -277,7 +276,7 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
     let hash = actix_web::web::block(move || passwords::hash(password.expose())).await??;
     let hashed = token_hash(token.trim());
     db::run(&state.pool, move |conn| {
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let person_id = people::consume_password_reset(conn, &hashed, now)?
                 .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;

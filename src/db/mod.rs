@@ -15,7 +15,7 @@ use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
@@ -297,6 +297,40 @@ pub fn describe_tables(
         columns.sort();
     }
     Ok(tables)
+}
+
+/// SQLite takes one writer at a time. Writers that find the lock taken sleep in SQLite's busy
+/// handler (1, 2, 5, 10 ms and more), long after the lock is free again; queueing them on a
+/// mutex in the process instead wakes the next one at once. The busy timeout still orders
+/// writers from other processes, which a deployment on SQLite should not have.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `work` in a transaction (a savepoint inside another transaction). On SQLite the
+/// transaction waits for this process's other writers first; its first statement should be a
+/// write, so that it holds the write lock from its start.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let in_transaction = match conn {
+        DbConnection::Postgres(c) => {
+            diesel::connection::AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()
+        }
+        DbConnection::Sqlite(c) => {
+            diesel::connection::AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()
+        }
+    };
+    let outermost_on_sqlite =
+        matches!(conn, DbConnection::Sqlite(_)) && matches!(in_transaction, Ok(None));
+    let _writer = outermost_on_sqlite.then(|| {
+        SQLITE_WRITER
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
+    conn.transaction(work)
 }
 
 /// Runs blocking work on a pooled connection (for background tasks, already on a blocking

@@ -21,7 +21,6 @@ use std::io::Write;
 
 use anyhow::Context;
 use chrono::Utc;
-use diesel::Connection;
 
 use self::data::{ACCOUNTS, PROGRAMMES};
 use self::participants::Seating;
@@ -37,7 +36,7 @@ type PasswordHashes = BTreeMap<&'static str, String>;
 pub async fn seed_demo(pool: &DbPool, out: &mut impl Write) -> anyhow::Result<()> {
     let hashes = hash_demo_passwords().await?;
     let tally = db::run(pool, move |conn| {
-        conn.transaction(|conn| load(conn, &hashes))
+        db::transaction(conn, |conn| load(conn, &hashes))
     })
     .await
     .context("could not load the demo data")?;

@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
-use diesel::Connection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -213,7 +212,7 @@ pub async fn update_cohort(
             .map_err(|e| AppError::Validation(vec![e]))?;
         let programme =
             catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             let changes = CohortChanges {
                 capacity,
                 starts_on,

@@ -1,6 +1,5 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -177,7 +176,7 @@ pub async fn create_programme(
         }
         let now = Utc::now().naive_utc();
         let rules_json = serde_json::to_string(&eligibility).map_err(anyhow::Error::from)?;
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             catalogue::insert_programme(
                 conn,
                 &NewProgramme {
@@ -400,7 +399,7 @@ pub async fn update(
             active: body.active,
             updated_at: Some(now),
         };
-        conn.transaction::<_, AppError, _>(|conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
             catalogue::update_programme(conn, &id, &changes)?;
             if let Some(stages) = &target_stages {
                 catalogue::set_target_stages(conn, &id, stages)?;
