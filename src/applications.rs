@@ -8,7 +8,7 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::auth::CurrentUser;
+use crate::auth::{Authenticated, CurrentUser};
 use crate::db::catalogue::{self, Cohort, Programme};
 use crate::db::enrolments::{self, Enrolment, NewEnrolment, StatusChange};
 use crate::db::people::{self, Person, RoleGrant};
@@ -281,13 +281,14 @@ fn resolve_applicant(
 /// Applies for a cohort: the signed-in person for themselves, or an admin for someone.
 pub async fn apply(
     state: &AppState,
-    user: CurrentUser,
+    user: Authenticated,
     cohort_id: String,
     request: ApplyFor,
 ) -> AppResult<ApplicationOutcome> {
     let public_url = state.settings.public_url().to_owned();
     let stages = state.stages.clone();
     db::run(&state.pool, move |conn| {
+        let user = user.load(conn)?;
         let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
         let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
         let programme =

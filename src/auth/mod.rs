@@ -5,7 +5,7 @@ pub mod current_user;
 pub mod passwords;
 pub mod tokens;
 
-pub use current_user::CurrentUser;
+pub use current_user::{Authenticated, CurrentUser};
 
 /// The cookie that carries the access token for pages.
 pub const SESSION_COOKIE: &str = "llwybr_session";

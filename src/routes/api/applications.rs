@@ -3,7 +3,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::applications::{self, ApplicationOutcome, ApplicationView, ApplyFor};
-use crate::auth::CurrentUser;
+use crate::auth::{Authenticated, CurrentUser};
 use crate::db;
 use crate::error::{AppError, AppResult, Problem};
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use crate::state::AppState;
 #[post("/cohorts/{id}/applications")]
 pub async fn apply(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Authenticated,
     cohort_id: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {

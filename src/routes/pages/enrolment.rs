@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::context::{Page, PageContext, render};
 use crate::applications::{self, ApplicationView};
-use crate::auth::CurrentUser;
+use crate::auth::{Authenticated, CurrentUser};
 use crate::db::catalogue;
 use crate::db::enrolments::{self, PendingEndorsement};
 use crate::db::{self, stages};
@@ -162,7 +162,7 @@ pub async fn catalogue_page(
 #[post("/cohorts/{id}/apply")]
 pub async fn apply(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    user: Authenticated,
     cohort_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let outcome =
