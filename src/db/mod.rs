@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod checkpoint;
 pub mod enrolments;
 pub mod outbox;
 pub mod people;
@@ -136,9 +137,10 @@ impl ConnectionManager {
 // The busy timeout comes first, so that the pragmas after it wait for a lock rather than fail;
 // it makes concurrent writers queue. WAL lets readers work beside the writer (it is a property
 // of the file, switched on once in `connect`, and confirmed here); foreign keys are off by
-// default in SQLite.
+// default in SQLite. The checkpoint limit is a backstop: the server checkpoints in the
+// background (`checkpoint::run`).
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 10000;";
 
 impl ManageConnection for ConnectionManager {
     type Connection = PoolEntry;

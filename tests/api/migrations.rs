@@ -50,6 +50,11 @@ fn migrations_leave_sqlite_with_its_pragmas() {
         #[diesel(sql_type = BigInt)]
         timeout: i64,
     }
+    #[derive(diesel::QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = BigInt)]
+        wal_autocheckpoint: i64,
+    }
 
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}", dir.path().join("pragmas.sqlite3").display());
@@ -69,6 +74,11 @@ fn migrations_leave_sqlite_with_its_pragmas() {
         .get_result(conn)
         .expect("busy timeout");
     assert!(timeout.timeout >= 1000);
+    // Raised so that the server's background checkpoints, not requests, do the copying.
+    let checkpoint: Checkpoint = diesel::sql_query("PRAGMA wal_autocheckpoint")
+        .get_result(conn)
+        .expect("checkpoint limit");
+    assert_eq!(checkpoint.wal_autocheckpoint, 10_000);
 }
 
 #[test]
