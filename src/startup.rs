@@ -117,8 +117,8 @@ impl Application {
     }
 
     /// Serves until SIGTERM or SIGINT (actix drains in-flight requests for up to
-    /// `server.shutdown_timeout_secs`), with the outbox worker and the session reminders
-    /// running beside the server.
+    /// `server.shutdown_timeout_secs`), with the outbox worker, the session reminders and the
+    /// evaluation job running beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outbox = tokio::spawn(worker::run(
             self.pool.clone(),
@@ -129,9 +129,14 @@ impl Application {
             self.pool.clone(),
             self.settings.clone(),
         ));
+        let evaluations = tokio::spawn(crate::evaluations::background::run(
+            self.pool.clone(),
+            self.settings.clone(),
+        ));
         let result = self.server.await;
         outbox.abort();
         reminders.abort();
+        evaluations.abort();
         result
     }
 }
