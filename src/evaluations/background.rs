@@ -155,7 +155,7 @@ fn send_due_reminders(
                 (&candidate.programme_en, &candidate.programme_cy),
                 &candidate.cohort_name,
                 candidate.closes_at,
-                &super::respond_url(public_url, &token),
+                &super::respond_url(public_url, &token, language),
                 now,
             )?;
             outbox::enqueue(conn, &email)?;

@@ -51,8 +51,13 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
-pub(crate) fn respond_url(public_url: &str, token: &str) -> String {
-    format!("{public_url}/evaluations/respond/{token}")
+/// The personal link, opening in the recipient's language: they may not be signed in, and the
+/// link may be opened in a browser that has never seen Llwybr.
+pub(crate) fn respond_url(public_url: &str, token: &str, language: Language) -> String {
+    format!(
+        "{public_url}/evaluations/respond/{token}?lang={}",
+        language.code()
+    )
 }
 
 pub(crate) fn is_unique_violation(error: &AppError) -> bool {
@@ -475,7 +480,7 @@ pub(crate) fn invite(
             programme,
             cohort,
             round.closes_at,
-            &respond_url(public_url, &token),
+            &respond_url(public_url, &token, language),
             at,
         )?;
         outbox::enqueue(conn, &email)?;

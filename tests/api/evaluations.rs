@@ -1047,3 +1047,56 @@ async fn a_cohort_compares_the_end_of_programme_with_the_delayed_impact() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("html").contains("Delayed impact"));
 }
+
+#[tokio::test]
+async fn invitations_and_their_form_come_in_the_participants_language() {
+    use llwybr::db::schema::people;
+
+    let app = spawn_app().await;
+    let (lead, cohort, _people) = cohort_with(&app, 1).await;
+    {
+        let mut conn = app.pool.get().expect("connection");
+        diesel::update(people::table.filter(people::email.eq("p1@ysgol.cymru")))
+            .set(people::preferred_language.eq("cy"))
+            .execute(&mut conn)
+            .expect("Welsh");
+    }
+    open_round(
+        &app,
+        &lead,
+        &cohort,
+        json!({ "kind": "end_of_programme", "closes_on": day(10) }),
+    )
+    .await;
+    let email = app.wait_for_email("p1@ysgol.cymru", "Gwerthuso:").await;
+    assert!(email.text.contains("Annwyl"), "{}", email.text);
+    let token = respond_token(&email.text);
+    assert!(
+        email
+            .text
+            .contains(&format!("/evaluations/respond/{token}?lang=cy")),
+        "{}",
+        email.text
+    );
+    let browser = crate::helpers::client();
+    let form = browser
+        .get(app.url(&format!("/evaluations/respond/{token}?lang=cy")))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("html");
+    assert!(form.contains("At ei gilydd, rwy&#39;n fodlon"), "{form}");
+    assert!(form.contains("Cytuno&#39;n gryf"), "{form}");
+    let refused = browser
+        .post(app.url(&format!("/evaluations/respond/{token}?lang=cy")))
+        .form(&[("answers.q-overall", "7")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.expect("html");
+    assert!(page.contains("Dewiswch werth o 1 i 5."), "{page}");
+    assert!(page.contains("Atebwch y cwestiwn hwn."), "{page}");
+}

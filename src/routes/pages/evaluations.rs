@@ -387,7 +387,10 @@ async fn submit_form(
         .collect();
     let outcome = evaluations::respond(state, key.clone(), raw).await;
     let (status, form) = match outcome {
-        Ok(()) => return Ok(see_other(format!("{action}?sent=1"))),
+        Ok(()) => {
+            let language = page.i18n.code();
+            return Ok(see_other(format!("{action}?sent=1&lang={language}")));
+        }
         Err(AppError::NotFound) => {
             return render(StatusCode::NOT_FOUND, &LinkInvalidPage { page });
         }
