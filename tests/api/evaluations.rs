@@ -1100,3 +1100,41 @@ async fn invitations_and_their_form_come_in_the_participants_language() {
     assert!(page.contains("Dewiswch werth o 1 i 5."), "{page}");
     assert!(page.contains("Atebwch y cwestiwn hwn."), "{page}");
 }
+
+#[tokio::test]
+async fn a_round_that_opens_later_invites_the_cohort_when_it_opens() {
+    let app = spawn_app().await;
+    let (lead, cohort, _people) = cohort_with(&app, 1).await;
+    let round = open_round(
+        &app,
+        &lead,
+        &cohort,
+        json!({ "kind": "delayed_impact", "opens_on": day(180), "closes_on": day(200) }),
+    )
+    .await;
+    assert_eq!(round["open_now"], false);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        !app.sent_emails()
+            .iter()
+            .any(|e| e.subject.starts_with("Your evaluation")),
+        "nobody is invited before the round opens"
+    );
+    {
+        let mut conn = app.pool.get().expect("connection");
+        // As if made months ago and opening a minute ago.
+        let now = chrono::Utc::now().naive_utc();
+        diesel::update(evaluation_rounds::table)
+            .set((
+                evaluation_rounds::created_at.eq(now - chrono::Duration::days(180)),
+                evaluation_rounds::opens_at.eq(now - chrono::Duration::minutes(1)),
+            ))
+            .execute(&mut conn)
+            .expect("open it now");
+    }
+    let invitation = app
+        .wait_for_email("p1@ysgol.cymru", "Your evaluation")
+        .await;
+    let stored = answer(&app, &respond_token(&invitation.text), full_answers(4, "")).await;
+    assert_eq!(stored.status(), 201);
+}

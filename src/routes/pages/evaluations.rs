@@ -733,6 +733,10 @@ pub async fn programme_results(
     let user = page.user.ok_or(AppError::Unauthenticated)?;
     let query = query.into_inner();
     let scope = programme_scope(&query)?;
+    let scope_year = match &scope {
+        Scope::Programmes { academic_year, .. } => *academic_year,
+        _ => None,
+    };
     let (found, programmes) = db::run(&state.pool, move |conn| {
         let found = results::compute(conn, &user, &scope)?;
         let programmes = catalogue::active_programmes(conn)?
@@ -758,7 +762,18 @@ pub async fn programme_results(
         ),
     ])
     .unwrap_or_default();
-    let heading = page.context.i18n.t("evaluation-programme-results");
+    let i18n = page.context.i18n;
+    let programme = query
+        .programme_id
+        .as_deref()
+        .and_then(|id| programmes.iter().find(|p| p.0 == id))
+        .map(|p| i18n.pick(&p.1, &p.2).to_owned())
+        .unwrap_or_else(|| i18n.t("evaluation-all-programmes"));
+    let year = match &scope_year {
+        Some(year) => evaluation::academic_year_label(*year),
+        None => i18n.t("evaluation-all-years"),
+    };
+    let heading = format!("{programme}, {year}");
     results_page(
         page.context,
         heading,
