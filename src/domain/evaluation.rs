@@ -15,6 +15,10 @@ use super::FieldError;
 /// The consortium's satisfaction target, in percent.
 pub const SATISFACTION_TARGET_PCT: f64 = 95.0;
 
+/// Answers an anonymous round needs before any figure or comment of it is shown: below that,
+/// whoever knows who answered could read their answers.
+pub const MIN_ANONYMOUS_RESPONSES: u32 = 3;
+
 /// The longest free-text answer kept: a long paragraph, not a document.
 pub const MAX_TEXT_CHARS: usize = 4000;
 

@@ -108,6 +108,8 @@ pub struct EvaluationResults {
     pub comments: Vec<Comment>,
     /// False for viewers who see aggregated figures only (local-authority officers).
     pub comments_shown: bool,
+    /// Anonymous rounds whose answers are held back until enough people have answered.
+    pub withheld_rounds: u32,
     /// For a cohort with both kinds of round: end of programme against delayed impact.
     pub comparison: Vec<ComparisonRow>,
 }
@@ -289,10 +291,23 @@ pub fn compute(
     };
     let ids: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
     let tallies = store::invitation_tallies(conn, &ids, authority)?;
-    let answers = store::answers(conn, &ids, authority)?;
-    let questions = questions_of(conn, &rounds)?;
     let at = now();
     let summaries: Vec<RoundSummary> = rounds.iter().map(|r| summarise(r, &tallies, at)).collect();
+    // With one or two answers in, an anonymous round's figures are as good as a name: they are
+    // held back until enough people have answered.
+    let withheld: Vec<&str> = rounds
+        .iter()
+        .zip(&summaries)
+        .filter(|(round, summary)| {
+            round.anonymous && summary.responded < evaluation::MIN_ANONYMOUS_RESPONSES
+        })
+        .map(|(round, _)| round.id.as_str())
+        .collect();
+    let answers: Vec<AnswerRow> = store::answers(conn, &ids, authority)?
+        .into_iter()
+        .filter(|a| !withheld.contains(&a.round_id.as_str()))
+        .collect();
+    let questions = questions_of(conn, &rounds)?;
     let invited: u32 = summaries.iter().map(|s| s.invited).sum();
     let responded: u32 = summaries.iter().map(|s| s.responded).sum();
 
@@ -353,6 +368,7 @@ pub fn compute(
         questions: results,
         comments,
         comments_shown,
+        withheld_rounds: u32::try_from(withheld.len()).unwrap_or(u32::MAX),
         comparison,
     })
 }

@@ -429,7 +429,7 @@ async fn opening_a_round_checks_its_fields_and_who_asks() {
 #[tokio::test]
 async fn anonymous_answers_cannot_be_traced_to_a_person() {
     let app = spawn_app().await;
-    let (lead, cohort, people) = cohort_with(&app, 3).await;
+    let (lead, cohort, people) = cohort_with(&app, 4).await;
     let round = open_round(
         &app,
         &lead,
@@ -438,19 +438,35 @@ async fn anonymous_answers_cannot_be_traced_to_a_person() {
     )
     .await;
     let round_id = round["id"].as_str().expect("id").to_owned();
-    // p1 answers first with a comment late in the alphabet, then p2 with an early one.
-    for (email, comment) in [
+    let results_path = format!("/api/v1/evaluation-rounds/{round_id}/results");
+    // Answers come in an order that is not the alphabetical one.
+    let answers = [
         ("p1@ysgol.cymru", "Zest for learning"),
         ("p2@ysgol.cymru", "A clear model"),
-    ] {
+        ("p3@ysgol.cymru", "Mentoring in pairs"),
+    ];
+    for (n, (email, comment)) in answers.iter().enumerate() {
         let invitation = app.wait_for_email(email, "Your evaluation").await;
         let token = respond_token(&invitation.text);
         let stored = answer(&app, &token, full_answers(4, comment)).await;
         assert_eq!(stored.status(), 201);
+        if n == 1 {
+            // Two answers in: only the response rate, nothing anyone could put a name to.
+            let early: Value = app
+                .get_as(&lead.token, &results_path)
+                .await
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(early["responded"], 2);
+            assert_eq!(early["withheld_rounds"], 1);
+            assert_eq!(early["overall_answered"], 0);
+            assert_eq!(early["comments"], json!([]));
+        }
         tokio::time::sleep(Duration::from_millis(1100)).await;
     }
 
-    // In the database: no response row points at an invitation, and both carry the same time.
+    // In the database: no response row points at an invitation, and all carry the same time.
     {
         let mut conn = app.pool.get().expect("connection");
         let rows: Vec<(Option<String>, chrono::NaiveDateTime)> = evaluation_responses::table
@@ -460,9 +476,12 @@ async fn anonymous_answers_cannot_be_traced_to_a_person() {
             ))
             .load(&mut conn)
             .expect("responses");
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 3);
         assert!(rows.iter().all(|(invitation, _)| invitation.is_none()));
-        assert_eq!(rows[0].1, rows[1].1, "submission times do not order people");
+        assert!(
+            rows.iter().all(|(_, at)| *at == rows[0].1),
+            "submission times do not order people"
+        );
     }
 
     // Through every route that shows answers: no person, and comments in text order.
@@ -531,10 +550,14 @@ async fn anonymous_answers_cannot_be_traced_to_a_person() {
         .iter()
         .filter_map(|c| c["text"].as_str())
         .collect();
-    assert_eq!(comments, ["A clear model", "Zest for learning"]);
-    assert_eq!(results["responded"], 2);
-    assert_eq!(results["invited"], 3);
-    assert_eq!(results["response_rate_pct"], 66.7);
+    assert_eq!(
+        comments,
+        ["A clear model", "Mentoring in pairs", "Zest for learning"]
+    );
+    assert_eq!(results["withheld_rounds"], 0);
+    assert_eq!(results["responded"], 3);
+    assert_eq!(results["invited"], 4);
+    assert_eq!(results["response_rate_pct"], 75.0);
     let comment = &results["comments"][0];
     let keys: BTreeSet<&str> = comment
         .as_object()

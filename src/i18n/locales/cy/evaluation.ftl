@@ -92,3 +92,4 @@ email-evaluation-single-use = Mae'r ddolen isod i chi yn unig ac mae'n gweithio 
 email-evaluation-action = Rhoi eich gwerthusiad
 evaluation-yes = Ie
 evaluation-no = Na
+evaluation-withheld = Dangosir atebion cylch dienw pan fydd o leiaf tri pherson wedi ateb, fel na ellir adnabod neb o'u hatebion. Tan hynny, dim ond y gyfradd ymateb a ddangosir.

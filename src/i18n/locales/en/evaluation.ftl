@@ -92,3 +92,4 @@ email-evaluation-single-use = The link below is yours alone and works once, unti
 email-evaluation-action = Give your evaluation
 evaluation-yes = Yes
 evaluation-no = No
+evaluation-withheld = Answers to an anonymous round are shown once at least three people have answered, so that nobody can be recognised by their answers. Until then only the response rate is shown.
