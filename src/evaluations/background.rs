@@ -14,8 +14,7 @@ use diesel::Connection;
 use diesel::prelude::*;
 
 use super::{
-    EmailKind, evaluation_email_for, insert_round_and_invite, invite, new_token,
-    prepare_invitations,
+    EmailKind, evaluation_email, insert_round_and_invite, invite, new_token, prepare_invitations,
 };
 use crate::config::{EvaluationSettings, Settings};
 use crate::db::evaluations::{self as store, NewRound};
@@ -145,7 +144,7 @@ fn send_due_reminders(
                 return Ok(false);
             }
             let language = Language::parse(&candidate.preferred_language).unwrap_or_default();
-            let email = evaluation_email_for(
+            let email = evaluation_email(
                 EmailKind::Reminder,
                 &Recipient {
                     email: &candidate.email,

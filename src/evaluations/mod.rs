@@ -477,8 +477,8 @@ pub(crate) fn invite(
                 name: &invitee.name,
                 language,
             },
-            programme,
-            cohort,
+            (&programme.title_en, &programme.title_cy),
+            &cohort.name,
             round.closes_at,
             &respond_url(public_url, &token, language),
             at,
@@ -495,26 +495,6 @@ pub(crate) enum EmailKind {
 }
 
 pub(crate) fn evaluation_email(
-    kind: EmailKind,
-    recipient: &Recipient<'_>,
-    programme: &Programme,
-    cohort: &Cohort,
-    closes_at: NaiveDateTime,
-    link: &str,
-    at: NaiveDateTime,
-) -> AppResult<outbox::NewOutboxEmail> {
-    evaluation_email_for(
-        kind,
-        recipient,
-        (&programme.title_en, &programme.title_cy),
-        &cohort.name,
-        closes_at,
-        link,
-        at,
-    )
-}
-
-pub(crate) fn evaluation_email_for(
     kind: EmailKind,
     recipient: &Recipient<'_>,
     programme: (&str, &str),
