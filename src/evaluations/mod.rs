@@ -177,6 +177,10 @@ impl RoundSummary {
     pub fn last_day(&self) -> chrono::NaiveDate {
         last_day_before(self.closes_at)
     }
+
+    pub fn is_closed(&self) -> bool {
+        self.closes_at <= now()
+    }
 }
 
 impl MyInvitation {

@@ -1161,3 +1161,67 @@ async fn a_round_that_opens_later_invites_the_cohort_when_it_opens() {
     let stored = answer(&app, &respond_token(&invitation.text), full_answers(4, "")).await;
     assert_eq!(stored.status(), 201);
 }
+
+#[tokio::test]
+async fn a_lead_changes_a_round_from_the_cohort_page_and_a_bad_date_is_explained() {
+    let app = spawn_app().await;
+    let (lead, cohort, _people) = cohort_with(&app, 1).await;
+    let round = open_round(
+        &app,
+        &lead,
+        &cohort,
+        json!({ "kind": "end_of_programme", "closes_on": day(10), "reminder_every_days": 7 }),
+    )
+    .await;
+    let round_id = round["id"].as_str().expect("id");
+    let post = |fields: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url(&format!("/lead/evaluation-rounds/{round_id}")))
+            .bearer_auth(&lead.token)
+            .form(&fields)
+            .send()
+    };
+    let refused = post(vec![
+        ("closes_on", day(-2)),
+        ("reminder_every_days", "3".into()),
+    ])
+    .await
+    .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(
+        html.contains("The last day must come after the round opens."),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("value=\"{}\"", day(-2))),
+        "what was typed stays"
+    );
+    let saved = post(vec![
+        ("closes_on", day(30)),
+        ("reminder_every_days", "3".into()),
+    ])
+    .await
+    .expect("sent");
+    assert_eq!(saved.status(), 303);
+    let rounds: Value = app
+        .get_as(
+            &lead.token,
+            &format!("/api/v1/cohorts/{cohort}/evaluation-rounds"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(rounds[0]["reminder_every_days"], 3);
+    let someone = app.person("arall@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let forbidden = app
+        .client
+        .post(app.url(&format!("/lead/evaluation-rounds/{round_id}")))
+        .bearer_auth(&someone.token)
+        .form(&[("closes_on", day(40))])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(forbidden.status(), 403);
+}

@@ -42,6 +42,18 @@ struct RoundsPage {
     kinds: [&'static str; 3],
     form: FormState,
     opened: bool,
+    /// The round whose change was refused, with what was typed and why.
+    change: Option<(String, FormState)>,
+}
+
+impl RoundsPage {
+    /// What was typed into the change form of `round_id`, if that change was refused.
+    fn change_for(&self, round_id: &str) -> Option<&FormState> {
+        self.change
+            .as_ref()
+            .filter(|(id, _)| id == round_id)
+            .map(|(_, form)| form)
+    }
 }
 
 async fn rounds_page(
@@ -52,6 +64,7 @@ async fn rounds_page(
     form: FormState,
     status: StatusCode,
     opened: bool,
+    change: Option<(String, FormState)>,
 ) -> AppResult<HttpResponse> {
     let (cohort, programme, rounds, sessions) = db::run(&state.pool, move |conn| {
         let rounds = evaluations::rounds_of_cohort(conn, &user, &cohort_id)?;
@@ -78,6 +91,7 @@ async fn rounds_page(
             kinds: ["end_of_programme", "session", "delayed_impact"],
             form,
             opened,
+            change,
         },
     )
 }
@@ -108,6 +122,7 @@ pub async fn cohort_rounds(
         form,
         StatusCode::OK,
         query.opened.is_some(),
+        None,
     )
     .await
 }
@@ -184,6 +199,69 @@ pub async fn open_round(
         typed,
         StatusCode::UNPROCESSABLE_ENTITY,
         false,
+        None,
+    )
+    .await
+}
+
+/// A new last day or reminder schedule for a round, from the cohort's evaluation page.
+#[post("/lead/evaluation-rounds/{id}")]
+pub async fn change_round(
+    state: web::Data<AppState>,
+    page: Page,
+    round_id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
+    let round_id = round_id.into_inner();
+    let pairs = form.into_inner();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let reminder = field("reminder_every_days");
+    let reminder_every_days = match reminder.as_str() {
+        "" => Some(0),
+        // Not a number: out of range, so the domain explains it like any other bad value.
+        raw => Some(raw.parse::<i64>().unwrap_or(-1)),
+    };
+    let patch = evaluations::RoundPatch {
+        closes_on: Some(field("closes_on")).filter(|d| !d.is_empty()),
+        reminder_every_days,
+    };
+    let errors =
+        match evaluations::change_round(&state, user.clone(), round_id.clone(), patch).await {
+            Ok(round) => {
+                return Ok(see_other(format!(
+                    "/lead/cohorts/{}/evaluations",
+                    round.cohort_id
+                )));
+            }
+            Err(AppError::Validation(errors)) => errors,
+            Err(other) => return Err(other),
+        };
+    let wanted = round_id.clone();
+    let round = db::run(&state.pool, move |conn| {
+        crate::db::evaluations::find_round(conn, &wanted)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let typed = pairs
+        .iter()
+        .fold(FormState::default(), |form, (k, v)| form.with_value(k, v))
+        .with_errors(page.context.i18n.language, &errors);
+    rounds_page(
+        &state,
+        page.context,
+        user,
+        round.cohort_id,
+        FormState::default(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        false,
+        Some((round_id, typed)),
     )
     .await
 }

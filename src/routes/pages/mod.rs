@@ -57,6 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lead::not_complete)
         .service(evaluations::cohort_rounds)
         .service(evaluations::open_round)
+        .service(evaluations::change_round)
         .service(evaluations::mine)
         .service(evaluations::respond_form)
         .service(evaluations::respond)

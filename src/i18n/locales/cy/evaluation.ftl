@@ -93,3 +93,4 @@ email-evaluation-action = Rhoi eich gwerthusiad
 evaluation-yes = Ie
 evaluation-no = Na
 evaluation-withheld = Dangosir atebion cylch dienw pan fydd o leiaf tri pherson wedi ateb, fel na ellir adnabod neb o'u hatebion. Tan hynny, dim ond y gyfradd ymateb a ddangosir.
+evaluation-change-round = Newid y diwrnod olaf neu'r nodiadau atgoffa

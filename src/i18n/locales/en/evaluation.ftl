@@ -93,3 +93,4 @@ email-evaluation-action = Give your evaluation
 evaluation-yes = Yes
 evaluation-no = No
 evaluation-withheld = Answers to an anonymous round are shown once at least three people have answered, so that nobody can be recognised by their answers. Until then only the response rate is shown.
+evaluation-change-round = Change the last day or the reminders
