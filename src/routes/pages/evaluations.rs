@@ -56,16 +56,28 @@ impl RoundsPage {
     }
 }
 
+/// What the evaluation page of a cohort shows besides its rounds: the form to open one, whether
+/// one was just opened, and a refused change to a round.
+#[derive(Default)]
+struct RoundForms {
+    open: FormState,
+    opened: bool,
+    change: Option<(String, FormState)>,
+}
+
 async fn rounds_page(
     state: &AppState,
     page: PageContext,
     user: CurrentUser,
     cohort_id: String,
-    form: FormState,
+    forms: RoundForms,
     status: StatusCode,
-    opened: bool,
-    change: Option<(String, FormState)>,
 ) -> AppResult<HttpResponse> {
+    let RoundForms {
+        open: form,
+        opened,
+        change,
+    } = forms;
     let (cohort, programme, rounds, sessions) = db::run(&state.pool, move |conn| {
         let rounds = evaluations::rounds_of_cohort(conn, &user, &cohort_id)?;
         let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
@@ -119,10 +131,12 @@ pub async fn cohort_rounds(
         page.context,
         user,
         cohort_id.into_inner(),
-        form,
+        RoundForms {
+            open: form,
+            opened: query.opened.is_some(),
+            change: None,
+        },
         StatusCode::OK,
-        query.opened.is_some(),
-        None,
     )
     .await
 }
@@ -196,10 +210,11 @@ pub async fn open_round(
         page.context,
         user,
         cohort_id,
-        typed,
+        RoundForms {
+            open: typed,
+            ..RoundForms::default()
+        },
         StatusCode::UNPROCESSABLE_ENTITY,
-        false,
-        None,
     )
     .await
 }
@@ -258,10 +273,11 @@ pub async fn change_round(
         page.context,
         user,
         round.cohort_id,
-        FormState::default(),
+        RoundForms {
+            change: Some((round_id, typed)),
+            ..RoundForms::default()
+        },
         StatusCode::UNPROCESSABLE_ENTITY,
-        false,
-        Some((round_id, typed)),
     )
     .await
 }
