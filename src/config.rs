@@ -50,6 +50,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub log: LogSettings,
     pub reminders: ReminderSettings,
+    pub evaluations: EvaluationSettings,
 }
 
 fn default_environment() -> Environment {
@@ -231,6 +232,21 @@ pub struct ReminderSettings {
     pub days_before: i64,
     /// How often to look for reminders that are due.
     pub interval_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EvaluationSettings {
+    /// How often to open due rounds, invite and send evaluation reminders.
+    pub interval_secs: u64,
+    /// Open an end-of-programme round by itself when a cohort ends.
+    pub auto_open: bool,
+    /// ... this many days after the cohort's end date (0: on the end date).
+    pub auto_open_after_days: i64,
+    /// How many days an automatically opened round takes answers.
+    pub auto_open_days_open: i64,
+    /// Its reminder schedule in days (0: no reminders).
+    pub auto_open_reminder_every_days: i64,
+    pub auto_open_anonymous: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

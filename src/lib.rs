@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod evaluations;
 pub mod i18n;
 pub mod mail;
 pub mod profile;

@@ -128,8 +128,8 @@ impl Application {
     }
 
     /// Serves until SIGTERM or SIGINT (actix drains in-flight requests for up to
-    /// `server.shutdown_timeout_secs`), with the outbox worker, the session reminders and (on
-    /// SQLite) the log checkpoints running beside the server.
+    /// `server.shutdown_timeout_secs`), with the outbox worker, the session reminders, the
+    /// evaluation job and (on SQLite) the log checkpoints running beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outbox = tokio::spawn(worker::run(
             self.pool.clone(),
@@ -140,10 +140,15 @@ impl Application {
             self.pool.clone(),
             self.settings.clone(),
         ));
+        let evaluations = tokio::spawn(crate::evaluations::background::run(
+            self.pool.clone(),
+            self.settings.clone(),
+        ));
         let checkpoints = tokio::spawn(db::checkpoint::run(self.pool.clone()));
         let result = self.server.await;
         outbox.abort();
         reminders.abort();
+        evaluations.abort();
         checkpoints.abort();
         result
     }

@@ -75,8 +75,7 @@ impl Authenticated {
     /// The person, if they are still active and their credentials have not changed since the
     /// token was issued.
     pub fn load(&self, conn: &mut DbConnection) -> AppResult<CurrentUser> {
-        let person =
-            people::find_by_id(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
+        let person = people::find_by_id(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
         let revoked = self.issued_at < person.credentials_changed_at.and_utc().timestamp();
         if !person.active || revoked {
             return Err(AppError::Unauthenticated);

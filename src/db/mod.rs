@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod checkpoint;
 pub mod enrolments;
+pub mod evaluations;
 pub mod outbox;
 pub mod people;
 pub mod schema;

@@ -6,6 +6,7 @@ pub mod completion;
 pub mod eligibility;
 pub mod email;
 pub mod enrolment;
+pub mod evaluation;
 pub mod icalendar;
 pub mod language;
 pub mod password;

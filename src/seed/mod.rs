@@ -10,6 +10,7 @@ mod accounts;
 mod calendar;
 mod catalogue;
 mod data;
+mod evaluations;
 mod organisations;
 mod participants;
 mod tally;
@@ -108,6 +109,7 @@ fn load(conn: &mut DbConnection, hashes: &PasswordHashes) -> AppResult<Tally> {
             next_participant += seating.seats();
         }
     }
+    evaluations::ensure_finished_cohort(conn, lead_id, now)?;
     Ok(tally)
 }
 

@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod enrolment;
 mod enrolment_pages;
+mod evaluations;
 mod health;
 mod helpers;
 mod migrations;

@@ -4,6 +4,7 @@ pub mod applications;
 pub mod auth;
 pub mod calendar;
 pub mod cohorts;
+pub mod evaluations;
 pub mod me;
 pub mod openapi;
 pub mod programmes;
@@ -44,5 +45,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sessions::summary)
         .service(sessions::complete)
         .service(sessions::not_complete)
+        .service(evaluations::open_round)
+        .service(evaluations::cohort_rounds)
+        .service(evaluations::change_round)
+        .service(evaluations::round_results_csv)
+        .service(evaluations::round_results)
+        .service(evaluations::cohort_results_csv)
+        .service(evaluations::cohort_results)
+        .service(evaluations::programme_results_csv)
+        .service(evaluations::programme_results)
+        .service(evaluations::mine)
+        .service(evaluations::form)
+        .service(evaluations::respond)
         .service(openapi::document);
 }

@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod context;
 pub mod enrolment;
 pub mod error_page;
+pub mod evaluations;
 pub mod home;
 pub mod language;
 pub mod lead;
@@ -53,5 +54,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lead::register_form)
         .service(lead::take_register)
         .service(lead::complete)
-        .service(lead::not_complete);
+        .service(lead::not_complete)
+        .service(evaluations::cohort_rounds)
+        .service(evaluations::open_round)
+        .service(evaluations::change_round)
+        .service(evaluations::mine)
+        .service(evaluations::respond_form)
+        .service(evaluations::respond)
+        .service(evaluations::own_form)
+        .service(evaluations::own_respond)
+        .service(evaluations::round_results)
+        .service(evaluations::cohort_results)
+        .service(evaluations::programme_results);
 }

@@ -1,0 +1,473 @@
+//! Evaluation forms and questions, rounds, invitations, responses and answers.
+//!
+//! Anonymity: nothing here returns a response's id or its invitation together with answers.
+//! Answers are read per round and question only, comments in the order of their text, so no
+//! row order (SQLite returns rows in insertion order when not told otherwise) can line an answer
+//! up with the moment someone's invitation was marked answered.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{
+    cohorts, enrolments, evaluation_answers, evaluation_forms, evaluation_invitations,
+    evaluation_questions, evaluation_responses, evaluation_rounds, people, programmes, schools,
+};
+use crate::domain::enrolment::EnrolmentStatus;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = evaluation_questions)]
+pub struct Question {
+    pub id: String,
+    pub form_id: String,
+    pub position: i32,
+    pub kind: String,
+    pub prompt_en: String,
+    pub prompt_cy: String,
+    pub required: bool,
+    pub options: Option<String>,
+    pub measure_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = evaluation_rounds)]
+pub struct Round {
+    pub id: String,
+    pub cohort_id: String,
+    pub form_id: String,
+    pub kind: String,
+    pub session_id: Option<String>,
+    pub anonymous: bool,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub reminder_every_days: Option<i32>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evaluation_rounds)]
+pub struct NewRound<'a> {
+    pub id: &'a str,
+    pub cohort_id: &'a str,
+    pub form_id: &'a str,
+    pub kind: &'a str,
+    pub session_id: Option<&'a str>,
+    pub anonymous: bool,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub reminder_every_days: Option<i32>,
+    pub created_by: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = evaluation_invitations)]
+pub struct Invitation {
+    pub id: String,
+    pub round_id: String,
+    pub person_id: String,
+    pub token_hash: String,
+    pub invited_at: NaiveDateTime,
+    pub last_reminded_at: Option<NaiveDateTime>,
+    pub responded_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evaluation_invitations)]
+pub struct NewInvitation<'a> {
+    pub id: &'a str,
+    pub round_id: &'a str,
+    pub person_id: &'a str,
+    pub token_hash: &'a str,
+    pub invited_at: NaiveDateTime,
+}
+
+/// The form every round uses unless told otherwise.
+pub fn default_form_id(conn: &mut DbConnection) -> QueryResult<Option<String>> {
+    evaluation_forms::table
+        .filter(evaluation_forms::is_default.eq(true))
+        .order(evaluation_forms::code.asc())
+        .select(evaluation_forms::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn questions_of(conn: &mut DbConnection, form_id: &str) -> QueryResult<Vec<Question>> {
+    evaluation_questions::table
+        .filter(evaluation_questions::form_id.eq(form_id))
+        .order(evaluation_questions::position.asc())
+        .select(Question::as_select())
+        .load(conn)
+}
+
+pub fn insert_round(conn: &mut DbConnection, round: &NewRound<'_>) -> QueryResult<()> {
+    diesel::insert_into(evaluation_rounds::table)
+        .values(round)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find_round(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Round>> {
+    evaluation_rounds::table
+        .find(id)
+        .select(Round::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn rounds_of_cohort(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<Vec<Round>> {
+    evaluation_rounds::table
+        .filter(evaluation_rounds::cohort_id.eq(cohort_id))
+        .order(evaluation_rounds::opens_at.desc())
+        .select(Round::as_select())
+        .load(conn)
+}
+
+/// Rounds of the cohorts of a programme, or of every programme, with each cohort's lead.
+pub fn rounds_of_programme(
+    conn: &mut DbConnection,
+    programme_id: Option<&str>,
+) -> QueryResult<Vec<(Round, Option<String>)>> {
+    let mut query = evaluation_rounds::table
+        .inner_join(cohorts::table)
+        .select((Round::as_select(), cohorts::lead_id))
+        .into_boxed();
+    if let Some(programme_id) = programme_id {
+        query = query.filter(cohorts::programme_id.eq(programme_id.to_owned()));
+    }
+    query.order(evaluation_rounds::opens_at.asc()).load(conn)
+}
+
+/// Changes a round's close date and reminder schedule.
+pub fn update_round(
+    conn: &mut DbConnection,
+    id: &str,
+    closes_at: NaiveDateTime,
+    reminder_every_days: Option<i32>,
+) -> QueryResult<usize> {
+    diesel::update(evaluation_rounds::table.find(id))
+        .set((
+            evaluation_rounds::closes_at.eq(closes_at),
+            evaluation_rounds::reminder_every_days.eq(reminder_every_days),
+        ))
+        .execute(conn)
+}
+
+/// Someone a round invites: a participant with a confirmed or completed place in the cohort.
+#[derive(Debug, Clone, Queryable)]
+pub struct Invitee {
+    pub person_id: String,
+    pub email: String,
+    pub name: String,
+    pub preferred_language: String,
+}
+
+pub fn invitees(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<Vec<Invitee>> {
+    enrolments::table
+        .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(enrolments::status.eq_any([
+            EnrolmentStatus::Confirmed.as_str(),
+            EnrolmentStatus::Completed.as_str(),
+        ]))
+        .filter(people::active.eq(true))
+        .order(people::name.asc())
+        .select((
+            people::id,
+            people::email,
+            people::name,
+            people::preferred_language,
+        ))
+        .load(conn)
+}
+
+pub fn insert_invitation(
+    conn: &mut DbConnection,
+    invitation: &NewInvitation<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(evaluation_invitations::table)
+        .values(invitation)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn invitation_by_token_hash(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<Invitation>> {
+    evaluation_invitations::table
+        .filter(evaluation_invitations::token_hash.eq(token_hash))
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_invitation(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Invitation>> {
+    evaluation_invitations::table
+        .find(id)
+        .select(Invitation::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks the invitation answered unless it already is; false when another submission was
+/// first. This is the claim that makes one response per invitation.
+pub fn mark_responded(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        evaluation_invitations::table
+            .find(id)
+            .filter(evaluation_invitations::responded_at.is_null()),
+    )
+    .set(evaluation_invitations::responded_at.eq(at))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn insert_response(
+    conn: &mut DbConnection,
+    id: &str,
+    round_id: &str,
+    invitation_id: Option<&str>,
+    submitted_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(evaluation_responses::table)
+        .values((
+            evaluation_responses::id.eq(id),
+            evaluation_responses::round_id.eq(round_id),
+            evaluation_responses::invitation_id.eq(invitation_id),
+            evaluation_responses::submitted_at.eq(submitted_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_answer(
+    conn: &mut DbConnection,
+    response_id: &str,
+    question_id: &str,
+    value_int: Option<i32>,
+    value_text: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(evaluation_answers::table)
+        .values((
+            evaluation_answers::id.eq(uuid::Uuid::new_v4().to_string()),
+            evaluation_answers::response_id.eq(response_id),
+            evaluation_answers::question_id.eq(question_id),
+            evaluation_answers::value_int.eq(value_int),
+            evaluation_answers::value_text.eq(value_text),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// An invitation as its person sees it.
+#[derive(Debug, Clone, Queryable)]
+pub struct InvitationView {
+    pub invitation_id: String,
+    pub round_id: String,
+    pub kind: String,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub responded_at: Option<NaiveDateTime>,
+    pub cohort_name: String,
+    pub programme_en: String,
+    pub programme_cy: String,
+}
+
+pub fn invitations_of(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> QueryResult<Vec<InvitationView>> {
+    evaluation_invitations::table
+        .inner_join(
+            evaluation_rounds::table.inner_join(cohorts::table.inner_join(programmes::table)),
+        )
+        .filter(evaluation_invitations::person_id.eq(person_id))
+        .order(evaluation_rounds::closes_at.desc())
+        .select((
+            evaluation_invitations::id,
+            evaluation_rounds::id,
+            evaluation_rounds::kind,
+            evaluation_rounds::opens_at,
+            evaluation_rounds::closes_at,
+            evaluation_invitations::responded_at,
+            cohorts::name,
+            programmes::title_en,
+            programmes::title_cy,
+        ))
+        .load(conn)
+}
+
+/// For each invitation of the rounds: its round and whether it was answered. Only counts are
+/// made of it; the person is never part of the result. With `local_authority_id`, only people
+/// at a school of that authority.
+pub fn invitation_tallies(
+    conn: &mut DbConnection,
+    round_ids: &[String],
+    local_authority_id: Option<&str>,
+) -> QueryResult<Vec<(String, bool)>> {
+    let mut query = evaluation_invitations::table
+        .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+        .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+        .filter(evaluation_invitations::round_id.eq_any(round_ids))
+        .select((
+            evaluation_invitations::round_id,
+            evaluation_invitations::responded_at.is_not_null(),
+        ))
+        .into_boxed();
+    if let Some(la) = local_authority_id {
+        query = query.filter(schools::local_authority_id.eq(la.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// One answer, with its round and question and nothing that leads to the person.
+#[derive(Debug, Clone, Queryable)]
+pub struct AnswerRow {
+    pub round_id: String,
+    pub question_id: String,
+    pub value_int: Option<i32>,
+    pub value_text: Option<String>,
+}
+
+/// Every answer to the rounds, texts in alphabetical order. With `local_authority_id`, only
+/// answers of people at a school of that authority, which can only be told for named rounds:
+/// anonymous rounds then give nothing.
+pub fn answers(
+    conn: &mut DbConnection,
+    round_ids: &[String],
+    local_authority_id: Option<&str>,
+) -> QueryResult<Vec<AnswerRow>> {
+    let select = (
+        evaluation_responses::round_id,
+        evaluation_answers::question_id,
+        evaluation_answers::value_int,
+        evaluation_answers::value_text,
+    );
+    match local_authority_id {
+        None => evaluation_answers::table
+            .inner_join(evaluation_responses::table)
+            .filter(evaluation_responses::round_id.eq_any(round_ids))
+            .order((
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+                evaluation_answers::value_int.asc(),
+            ))
+            .select(select)
+            .load(conn),
+        Some(la) => evaluation_answers::table
+            .inner_join(evaluation_responses::table.inner_join(
+                evaluation_invitations::table.on(
+                    evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable()),
+                ),
+            ))
+            .inner_join(
+                evaluation_rounds::table
+                    .on(evaluation_rounds::id.eq(evaluation_responses::round_id)),
+            )
+            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+            .filter(evaluation_responses::round_id.eq_any(round_ids))
+            .filter(evaluation_rounds::anonymous.eq(false))
+            .filter(schools::local_authority_id.eq(la))
+            .order((
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+                evaluation_answers::value_int.asc(),
+            ))
+            .select(select)
+            .load(conn),
+    }
+}
+
+/// An unanswered invitation of an open round that has a reminder schedule.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReminderCandidate {
+    pub invitation_id: String,
+    pub invited_at: NaiveDateTime,
+    pub last_reminded_at: Option<NaiveDateTime>,
+    pub reminder_every_days: Option<i32>,
+    pub closes_at: NaiveDateTime,
+    pub cohort_name: String,
+    pub programme_en: String,
+    pub programme_cy: String,
+    pub email: String,
+    pub name: String,
+    pub preferred_language: String,
+}
+
+pub fn reminder_candidates(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<ReminderCandidate>> {
+    evaluation_invitations::table
+        .inner_join(
+            evaluation_rounds::table.inner_join(cohorts::table.inner_join(programmes::table)),
+        )
+        .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+        .filter(evaluation_invitations::responded_at.is_null())
+        .filter(evaluation_rounds::reminder_every_days.is_not_null())
+        .filter(evaluation_rounds::opens_at.le(now))
+        .filter(evaluation_rounds::closes_at.gt(now))
+        .filter(people::active.eq(true))
+        .select((
+            evaluation_invitations::id,
+            evaluation_invitations::invited_at,
+            evaluation_invitations::last_reminded_at,
+            evaluation_rounds::reminder_every_days,
+            evaluation_rounds::closes_at,
+            cohorts::name,
+            programmes::title_en,
+            programmes::title_cy,
+            people::email,
+            people::name,
+            people::preferred_language,
+        ))
+        .load(conn)
+}
+
+/// Claims a reminder: records it and gives the invitation a new link, but only if it is still
+/// unanswered and nobody reminded since `due_before`. False when another process was first.
+pub fn claim_reminder(
+    conn: &mut DbConnection,
+    invitation_id: &str,
+    due_before: NaiveDateTime,
+    new_token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        evaluation_invitations::table
+            .find(invitation_id)
+            .filter(evaluation_invitations::responded_at.is_null())
+            .filter(evaluation_invitations::invited_at.le(due_before))
+            .filter(
+                evaluation_invitations::last_reminded_at
+                    .is_null()
+                    .or(evaluation_invitations::last_reminded_at.le(due_before)),
+            ),
+    )
+    .set((
+        evaluation_invitations::last_reminded_at.eq(now),
+        evaluation_invitations::token_hash.eq(new_token_hash),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Cohorts that ended between `from` and `to` (inclusive) and have no end-of-programme round.
+pub fn cohorts_ended_without_round(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<String>> {
+    let has_round = evaluation_rounds::table
+        .filter(evaluation_rounds::cohort_id.eq(cohorts::id))
+        .filter(evaluation_rounds::kind.eq("end_of_programme"));
+    cohorts::table
+        .filter(cohorts::ends_on.ge(from))
+        .filter(cohorts::ends_on.le(to))
+        .filter(diesel::dsl::not(diesel::dsl::exists(has_round)))
+        .select(cohorts::id)
+        .load(conn)
+}
