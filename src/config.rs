@@ -50,6 +50,10 @@ pub struct Settings {
     pub mail: MailSettings,
     pub log: LogSettings,
     pub reminders: ReminderSettings,
+    #[serde(default)]
+    pub imports: ImportSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
 }
 
 fn default_environment() -> Environment {
@@ -231,6 +235,41 @@ pub struct ReminderSettings {
     pub days_before: i64,
     /// How often to look for reminders that are due.
     pub interval_secs: u64,
+}
+
+/// The CSV import worker.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct ImportSettings {
+    /// How often each process looks for an uploaded file to check and apply.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 1000,
+        }
+    }
+}
+
+/// Anonymising people who have not been seen for a long time.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct RetentionSettings {
+    /// Anonymise people inactive for longer than this many days; 0 switches it off.
+    pub inactive_after_days: i64,
+    /// How often each process looks for people past the retention period.
+    pub interval_secs: u64,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            inactive_after_days: 0,
+            interval_secs: 3600,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -83,7 +83,12 @@ impl FromRequest for CurrentUser {
             })
             .await?;
             let revoked = claims.iat < person.credentials_changed_at.and_utc().timestamp();
-            if !person.active || revoked {
+            // Checked before `revoked`: deactivating also revokes, and the person should be
+            // told why they are refused.
+            if !person.active {
+                return Err(AppError::AccountDeactivated);
+            }
+            if revoked {
                 return Err(AppError::Unauthenticated);
             }
             Ok(CurrentUser { person, grants })

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod enrolments;
+pub mod imports;
 pub mod outbox;
 pub mod people;
 pub mod schema;

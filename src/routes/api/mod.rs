@@ -1,5 +1,6 @@
 //! The JSON API, `/api/v1`. Errors are `application/problem+json` in the request's language.
 
+pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod calendar;
@@ -44,5 +45,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sessions::summary)
         .service(sessions::complete)
         .service(sessions::not_complete)
-        .service(openapi::document);
+        .service(openapi::document)
+        .configure(admin::configure);
 }

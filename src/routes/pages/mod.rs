@@ -2,6 +2,7 @@
 //! path and work without JavaScript.
 
 pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod calendar;
 pub mod certificate;
@@ -11,6 +12,7 @@ pub mod error_page;
 pub mod home;
 pub mod language;
 pub mod lead;
+pub mod multipart;
 pub mod profile;
 pub mod session;
 
@@ -53,5 +55,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lead::register_form)
         .service(lead::take_register)
         .service(lead::complete)
-        .service(lead::not_complete);
+        .service(lead::not_complete)
+        .configure(admin::configure);
 }
