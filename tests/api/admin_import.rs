@@ -422,3 +422,50 @@ async fn fifty_thousand_people_import_in_one_go() {
     // Generous for a debug build on a busy machine; the release figure is in the README.
     assert!(first < Duration::from_secs(90), "{first:?}");
 }
+
+fn llwybr_import(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_llwybr"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("LLWYBR_ENVIRONMENT", "test")
+        .env("DATABASE_URL", app.database.url())
+        .env("LLWYBR__MAIL__FILE_DIR", app.mail_dir.path())
+        .env("RUST_LOG", "warn")
+        .arg("import")
+        .args(args)
+        .output()
+        .expect("llwybr runs")
+}
+
+#[tokio::test]
+async fn the_cli_imports_the_same_way_and_prints_every_problem() {
+    let (app, _) = seeded_app().await;
+    let dir = format!("{}/tests/fixtures/demo-import", env!("CARGO_MANIFEST_DIR"));
+    let ok = llwybr_import(&app, &["schools", &format!("{dir}/schools.csv")]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("5 new, 0 updated, 0 unchanged"));
+    let before = counts(&app);
+    let bad = llwybr_import(
+        &app,
+        &[
+            "people",
+            &format!("{dir}/broken/people.csv"),
+            "--lang",
+            "cy",
+        ],
+    );
+    assert!(!bad.status.success());
+    let out = String::from_utf8_lossy(&bad.stdout);
+    assert!(out.contains("6 problem(s)"), "{out}");
+    assert!(
+        out.contains("row 5, column school_number: Nid oes ysgol gyda'r rhif hwn"),
+        "{out}"
+    );
+    assert!(out.contains("row 7, column email:"), "{out}");
+    assert_eq!(counts(&app), before);
+    let again = llwybr_import(&app, &["schools", &format!("{dir}/schools.csv")]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 5 unchanged"));
+}
