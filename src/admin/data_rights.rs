@@ -32,6 +32,15 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
+/// A career step: role, school, organisation, start and end.
+type CareerLine = (
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDate,
+    Option<NaiveDate>,
+);
+
 /// Everything held about `person_id`: profile, roles, applications with their history,
 /// attendance, career, evaluation invitations (never the answers of anonymous rounds, which
 /// nothing links to anyone), the emails sent and the audit entries about them.
@@ -88,13 +97,7 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
             "attendance": attended.into_iter().map(|(session, at, status)| json!({"session": session, "starts_at": at, "status": status})).collect::<Vec<_>>(),
         }));
     }
-    let career: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        NaiveDate,
-        Option<NaiveDate>,
-    )> = career_entries::table
+    let career: Vec<CareerLine> = career_entries::table
         .filter(career_entries::person_id.eq(person_id))
         .order(career_entries::started_on.asc())
         .select((
