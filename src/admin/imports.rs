@@ -15,7 +15,7 @@ use crate::db::{self, DbConnection, DbPool};
 use crate::domain::import::{self, CheckedRows, ImportKind, RowError};
 use crate::domain::language::Language;
 use crate::error::{AppError, AppResult};
-use crate::i18n::t;
+use crate::i18n::{t, t_with};
 
 /// The largest file accepted: 50,000 rows of people are about 5 MB.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
@@ -302,36 +302,34 @@ pub async fn import_file(
     let seconds = started.elapsed().as_secs_f64();
     match (view.status.as_str(), view.summary) {
         ("done", Some(summary)) => {
-            writeln!(
-                out,
-                "{}: {} rows in {seconds:.1} s; {} new, {} updated, {} unchanged",
-                view.file_name,
-                view.rows_total,
-                summary.created,
-                summary.updated,
-                summary.unchanged
-            )?;
+            let args = [
+                ("file", view.file_name.clone()),
+                ("rows", view.rows_total.to_string()),
+                ("seconds", format!("{seconds:.1}")),
+                ("created", summary.created.to_string()),
+                ("updated", summary.updated.to_string()),
+                ("unchanged", summary.unchanged.to_string()),
+            ];
+            writeln!(out, "{}", t_with(language, "import-cli-done", &args))?;
             Ok(true)
         }
         ("failed", _) => {
-            writeln!(
-                out,
-                "{}: nothing imported; {} problem(s):",
-                view.file_name,
-                view.problems.len()
-            )?;
+            let args = [
+                ("file", view.file_name.clone()),
+                ("count", view.problems.len().to_string()),
+            ];
+            writeln!(out, "{}", t_with(language, "import-cli-failed", &args))?;
             for problem in &view.problems {
-                writeln!(
-                    out,
-                    "  row {}, column {}: {}",
-                    problem.row,
-                    if problem.column.is_empty() {
-                        "-"
-                    } else {
-                        &problem.column
-                    },
-                    problem.message
-                )?;
+                let column = match problem.column.as_str() {
+                    "" => "-".to_owned(),
+                    column => column.to_owned(),
+                };
+                let args = [
+                    ("row", problem.row.to_string()),
+                    ("column", column),
+                    ("message", problem.message.clone()),
+                ];
+                writeln!(out, "  {}", t_with(language, "import-cli-problem", &args))?;
             }
             Ok(false)
         }

@@ -160,7 +160,8 @@ pub fn set_progress(
         .map(drop)
 }
 
-/// Ends an import: `failed` with its problems, `done` with its summary, or `error`.
+/// Ends an import: `failed` with its problems, `done` with its summary, or `error`. The file
+/// itself is dropped: it holds personal data that erasure could not otherwise reach.
 pub fn finish(
     conn: &mut DbConnection,
     id: &str,
@@ -175,6 +176,7 @@ pub fn finish(
             imports::errors.eq(errors),
             imports::summary.eq(summary),
             imports::finished_at.eq(now),
+            imports::content.eq(""),
             imports::claimed_until.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)

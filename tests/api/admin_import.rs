@@ -459,12 +459,12 @@ async fn the_cli_imports_the_same_way_and_prints_every_problem() {
     );
     assert!(!bad.status.success());
     let out = String::from_utf8_lossy(&bad.stdout);
-    assert!(out.contains("6 problem(s)"), "{out}");
+    assert!(out.contains("problemau a ganfuwyd: 6"), "{out}");
     assert!(
-        out.contains("row 5, column school_number: Nid oes ysgol gyda'r rhif hwn"),
+        out.contains("rhes 5, colofn school_number: Nid oes ysgol gyda'r rhif hwn"),
         "{out}"
     );
-    assert!(out.contains("row 7, column email:"), "{out}");
+    assert!(out.contains("rhes 7, colofn email:"), "{out}");
     assert_eq!(counts(&app), before);
     let again = llwybr_import(&app, &["schools", &format!("{dir}/schools.csv")]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 5 unchanged"));

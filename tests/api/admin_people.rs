@@ -635,6 +635,40 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
         completed.text().await.unwrap_or_default()
     );
     let round = evaluation_round(&app, &cohort, &emails[..3]);
+    // The register and the completion are in the audit log, with before and after.
+    let log: Vec<Value> = app
+        .get_as(&admin.token, "/api/v1/admin/audit?object_type=session")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log[0]["action"], "attendance.recorded");
+    assert!(
+        log[0]["after_state"]
+            .as_str()
+            .unwrap_or("")
+            .contains("absent")
+    );
+    let log: Vec<Value> = app
+        .get_as(
+            &admin.token,
+            &format!(
+                "/api/v1/admin/audit?object_type=enrolment&object_id={}",
+                applicants[0].1
+            ),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log[0]["action"], "enrolment.status_changed");
+    assert_eq!(log[0]["before_state"], r#"{"status":"confirmed"}"#);
+    assert!(
+        log[0]["after_state"]
+            .as_str()
+            .unwrap_or("")
+            .contains("completed")
+    );
 
     let erased = &applicants[0].0;
     let erased_id = person_id(&app, &erased.email);

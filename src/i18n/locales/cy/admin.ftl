@@ -159,3 +159,8 @@ audit-next = Cofnodion hŷn
 audit-previous = Cofnodion mwy newydd
 profile-export = Lawrlwytho fy holl ddata (JSON)
 profile-export-intro = Popeth sydd gan Llwybr amdanoch, mewn un ffeil.
+
+## Y gorchymyn mewnforio
+import-cli-done = { $file }: { $rows } rhes mewn { $seconds } eiliad; { $created } newydd, { $updated } wedi'u diweddaru, { $unchanged } heb newid
+import-cli-failed = { $file }: dim wedi'i fewnforio; problemau a ganfuwyd: { $count }
+import-cli-problem = rhes { $row }, colofn { $column }: { $message }

@@ -159,3 +159,8 @@ audit-next = Older entries
 audit-previous = Newer entries
 profile-export = Download all my data (JSON)
 profile-export-intro = Everything Llwybr holds about you, in one file.
+
+## The import command
+import-cli-done = { $file }: { $rows } rows in { $seconds } s; { $created } new, { $updated } updated, { $unchanged } unchanged
+import-cli-failed = { $file }: nothing imported; problems found: { $count }
+import-cli-problem = row { $row }, column { $column }: { $message }
