@@ -405,6 +405,70 @@ async fn local_authorities_and_schools_are_kept_by_admins() {
             .expect("html")
             .contains("Barry Island Primary")
     );
+    let school_id = school["id"].as_str().unwrap_or("").to_owned();
+    let form = app
+        .client
+        .get(app.url(&format!("/admin/organisations/schools/{school_id}")))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(form.status(), 200);
+    assert!(
+        form.text()
+            .await
+            .expect("html")
+            .contains("value=\"6732150\"")
+    );
+    let fields = |number: &str| {
+        vec![
+            (
+                "local_authority_id",
+                la["id"].as_str().unwrap_or("").to_owned(),
+            ),
+            ("school_number", number.to_owned()),
+            ("name_en", "Barry Island Primary".to_owned()),
+            ("name_cy", "Ysgol Gynradd Ynys y Barri".to_owned()),
+            ("sector", "primary".to_owned()),
+            ("language_medium", "welsh".to_owned()),
+            ("support_category", "red".to_owned()),
+        ]
+    };
+    let bad = app
+        .client
+        .post(app.url(&format!("/admin/organisations/schools/{school_id}?lang=cy")))
+        .bearer_auth(&admin.token)
+        .form(&fields("12"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad.status(), 422);
+    assert!(
+        bad.text()
+            .await
+            .expect("html")
+            .contains("Mae rhif ysgol yn saith digid")
+    );
+    let saved = app
+        .client
+        .post(app.url(&format!("/admin/organisations/schools/{school_id}")))
+        .bearer_auth(&admin.token)
+        .form(&fields("6732150"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(saved.status(), 303);
+    let listed: Vec<Value> = app
+        .get_as(&admin.token, "/api/v1/admin/schools")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        listed
+            .iter()
+            .any(|s| s["support_category"] == "red" && s["language_medium"] == "welsh")
+    );
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
     assert_eq!(
         app.get_as(&teacher.token, "/api/v1/admin/schools")

@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(organisations_page)
         .service(add_authority)
         .service(add_school)
+        .service(edit_school_form)
+        .service(edit_school)
         .service(audit_page);
 }
 
@@ -644,4 +646,106 @@ pub async fn audit_page(
             more: rows.1,
         },
     )
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_school.html")]
+struct SchoolPage {
+    page: PageContext,
+    school_id: String,
+    authorities: Vec<AuthorityView>,
+    sectors: [&'static str; 5],
+    media: [&'static str; 4],
+    categories: [&'static str; 4],
+    form: FormState,
+}
+
+async fn school_form(
+    state: &AppState,
+    page: PageContext,
+    user: CurrentUser,
+    school_id: String,
+    typed: Option<(SchoolRequest, Vec<FieldError>)>,
+) -> AppResult<HttpResponse> {
+    let wanted = school_id.clone();
+    let (authorities, school) = db::run(&state.pool, move |conn| {
+        let school = organisations::schools_list(conn, &user, None)?
+            .into_iter()
+            .find(|s| s.id == wanted)
+            .ok_or(AppError::NotFound)?;
+        Ok((organisations::authorities(conn, &user)?, school))
+    })
+    .await?;
+    let language = page.i18n.language;
+    let (request, errors, status) = match typed {
+        Some((request, errors)) => (request, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        None => (
+            SchoolRequest {
+                local_authority_id: school.local_authority_id,
+                school_number: school.school_number.unwrap_or_default(),
+                name_en: school.name_en,
+                name_cy: school.name_cy,
+                sector: school.sector,
+                language_medium: school.language_medium,
+                support_category: school.support_category.unwrap_or_default(),
+            },
+            Vec::new(),
+            StatusCode::OK,
+        ),
+    };
+    use crate::domain::organisation::{LANGUAGE_MEDIA, SECTORS, SUPPORT_CATEGORIES};
+    render(
+        status,
+        &SchoolPage {
+            page,
+            school_id,
+            authorities,
+            sectors: SECTORS,
+            media: LANGUAGE_MEDIA,
+            categories: SUPPORT_CATEGORIES,
+            form: FormState::default()
+                .with_value("local_authority_id", &request.local_authority_id)
+                .with_value("school_number", &request.school_number)
+                .with_value("name_en", &request.name_en)
+                .with_value("name_cy", &request.name_cy)
+                .with_value("sector", &request.sector)
+                .with_value("language_medium", &request.language_medium)
+                .with_value("support_category", &request.support_category)
+                .with_errors(language, &errors),
+        },
+    )
+}
+
+#[get("/admin/organisations/schools/{id}")]
+pub async fn edit_school_form(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let user = admin(&page)?;
+    school_form(&state, page.context, user, id.into_inner(), None).await
+}
+
+#[post("/admin/organisations/schools/{id}")]
+pub async fn edit_school(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: web::Form<SchoolRequest>,
+) -> AppResult<HttpResponse> {
+    let user = admin(&page)?;
+    let id = id.into_inner();
+    let request = form.into_inner();
+    let (actor, target, wanted) = (user.clone(), id.clone(), request.clone());
+    let outcome = db::run(&state.pool, move |conn| {
+        organisations::save_school(conn, &actor, Some(&target), &wanted)
+    })
+    .await;
+    match outcome {
+        Ok(_) => Ok(see_other("/admin/organisations".to_owned())),
+        Err(AppError::Validation(errors)) => {
+            school_form(&state, page.context, user, id, Some((request, errors))).await
+        }
+        Err(other) => Err(other),
+    }
 }
