@@ -469,3 +469,41 @@ async fn the_cli_imports_the_same_way_and_prints_every_problem() {
     let again = llwybr_import(&app, &["schools", &format!("{dir}/schools.csv")]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 5 unchanged"));
 }
+
+#[tokio::test]
+async fn an_unfinished_import_page_refreshes_itself_and_shows_progress() {
+    let (app, admin) = seeded_app().await;
+    let id = uuid::Uuid::new_v4().to_string();
+    {
+        use llwybr::db::schema::imports;
+        let mut conn = app.pool.get().expect("connection");
+        let now = chrono::Utc::now().naive_utc();
+        // Claimed by a worker that is still busy with it: this server leaves it alone.
+        diesel::insert_into(imports::table)
+            .values((
+                imports::id.eq(&id),
+                imports::kind.eq("people"),
+                imports::file_name.eq("mawr.csv"),
+                imports::content.eq("email,name\n"),
+                imports::status.eq("checking"),
+                imports::rows_total.eq(50_000),
+                imports::rows_done.eq(20_000),
+                imports::created_at.eq(now),
+                imports::claimed_until.eq(Some(now + chrono::Duration::minutes(10))),
+            ))
+            .execute(&mut conn)
+            .expect("import row");
+    }
+    let page = app
+        .client
+        .get(app.url(&format!("/admin/imports/{id}?lang=cy")))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("http-equiv=\"refresh\""), "{html}");
+    assert!(html.contains("20000 o 50000 rhes wedi"), "{html}");
+    assert!(html.contains("Yn gwirio"), "{html}");
+}
