@@ -507,3 +507,38 @@ async fn an_unfinished_import_page_refreshes_itself_and_shows_progress() {
     assert!(html.contains("20000 o 50000 rhes wedi"), "{html}");
     assert!(html.contains("Yn gwirio"), "{html}");
 }
+
+#[tokio::test]
+async fn the_administration_routes_are_documented() {
+    let app = spawn_app().await;
+    let document: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    for (path, method) in [
+        ("/api/v1/admin/imports/{kind}", "post"),
+        ("/api/v1/admin/imports/{id}", "get"),
+        ("/api/v1/admin/import-templates/{kind}", "get"),
+        ("/api/v1/admin/people", "get"),
+        ("/api/v1/admin/people/{id}/erase", "post"),
+        ("/api/v1/admin/people/{id}/deactivate", "post"),
+        ("/api/v1/admin/people/{id}/invite", "post"),
+        ("/api/v1/admin/people/{id}/roles", "post"),
+        ("/api/v1/admin/people/{id}/roles/{grant_id}", "delete"),
+        ("/api/v1/admin/schools/{id}", "put"),
+        ("/api/v1/admin/local-authorities", "post"),
+        ("/api/v1/admin/audit", "get"),
+        ("/api/v1/me/export", "get"),
+    ] {
+        assert!(
+            document["paths"][path][method].is_object(),
+            "{method} {path} is not documented"
+        );
+    }
+    assert!(document["paths"]["/api/v1/admin/audit"]["delete"].is_null());
+}
