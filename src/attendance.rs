@@ -248,6 +248,31 @@ pub fn take_register(
             return Err(AppError::Validation(strangers));
         }
         let at = now();
+        let before: std::collections::BTreeMap<String, String> =
+            registers::statuses_at(conn, session_id)?
+                .into_iter()
+                .collect();
+        let mut changed_before = serde_json::Map::new();
+        let mut changed_after = serde_json::Map::new();
+        for line in &checked {
+            if let Some(old) = before.get(line.application_id) {
+                changed_before.insert(line.application_id.to_owned(), old.as_str().into());
+            }
+            changed_after.insert(line.application_id.to_owned(), line.status.as_str().into());
+        }
+        crate::db::audit::record(
+            conn,
+            &crate::db::audit::AuditEntry {
+                id: uuid::Uuid::new_v4().to_string(),
+                actor_id: Some(user.id()),
+                action: "attendance.recorded",
+                object_type: "session",
+                object_id: session_id,
+                before_state: Some(serde_json::Value::Object(changed_before).to_string()),
+                after_state: Some(serde_json::Value::Object(changed_after).to_string()),
+                occurred_at: at,
+            },
+        )?;
         for line in &checked {
             registers::record(
                 conn,

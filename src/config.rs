@@ -51,6 +51,10 @@ pub struct Settings {
     pub log: LogSettings,
     pub reminders: ReminderSettings,
     pub evaluations: EvaluationSettings,
+    #[serde(default)]
+    pub imports: ImportSettings,
+    #[serde(default)]
+    pub retention: RetentionSettings,
 }
 
 fn default_environment() -> Environment {
@@ -247,6 +251,41 @@ pub struct EvaluationSettings {
     /// Its reminder schedule in days (0: no reminders).
     pub auto_open_reminder_every_days: i64,
     pub auto_open_anonymous: bool,
+}
+
+/// The CSV import worker.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct ImportSettings {
+    /// How often each process looks for an uploaded file to check and apply.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 1000,
+        }
+    }
+}
+
+/// Anonymising people who have not been seen for a long time.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct RetentionSettings {
+    /// Anonymise people inactive for longer than this many days; 0 switches it off.
+    pub inactive_after_days: i64,
+    /// How often each process looks for people past the retention period.
+    pub interval_secs: u64,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            inactive_after_days: 0,
+            interval_secs: 3600,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

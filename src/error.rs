@@ -28,6 +28,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("forbidden")]
     Forbidden,
+    /// A valid token of an account an admin has switched off.
+    #[error("account deactivated")]
+    AccountDeactivated,
     #[error("not found")]
     NotFound,
     #[error("conflict ({0})")]
@@ -54,6 +57,7 @@ impl AppError {
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
+            AppError::AccountDeactivated => "account_deactivated",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Refused(_) => "refused",
@@ -69,7 +73,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => {
                 "problem-unauthenticated-title"
             }
-            AppError::Forbidden => "problem-forbidden-title",
+            AppError::Forbidden | AppError::AccountDeactivated => "problem-forbidden-title",
             AppError::NotFound => "problem-not-found-title",
             AppError::Conflict(_) => "problem-conflict-title",
             AppError::Refused(_) => "problem-refused-title",
@@ -85,6 +89,7 @@ impl AppError {
             AppError::Unauthenticated => "problem-unauthenticated-detail",
             AppError::InvalidCredentials => "problem-invalid-credentials-detail",
             AppError::Forbidden => "problem-forbidden-detail",
+            AppError::AccountDeactivated => "problem-account-deactivated",
             AppError::NotFound => "problem-not-found-detail",
             AppError::Unavailable => "problem-unavailable-detail",
             AppError::Internal(_) => "problem-internal-detail",
@@ -143,7 +148,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::AccountDeactivated => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

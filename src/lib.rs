@@ -1,5 +1,6 @@
 //! Llwybr: leadership development and CPD enrolment for Welsh education consortia.
 
+pub mod admin;
 pub mod applications;
 pub mod attendance;
 pub mod auth;

@@ -27,6 +27,16 @@ enum Command {
     },
     /// Load demo data: a consortium, schools, programmes, cohorts and one account per role.
     SeedDemo,
+    /// Import a CSV file (schools, people, enrolments or careers): every row is checked first,
+    /// and nothing changes unless all are good.
+    Import {
+        /// schools, people, enrolments or careers
+        kind: String,
+        file: std::path::PathBuf,
+        /// Language of the problems printed: en or cy.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -46,6 +56,28 @@ fn main() -> ExitCode {
             Command::CreateAdmin { email, name } => {
                 let pool = startup::prepare_database(&settings).await?;
                 cli::create_admin(&pool, &email, &name, std::io::stdin().lock()).await
+            }
+            Command::Import { kind, file, lang } => {
+                let kind = llwybr::domain::import::ImportKind::parse(&kind).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown kind '{kind}': use schools, people, enrolments or careers"
+                    )
+                })?;
+                let language = llwybr::domain::language::Language::parse(&lang).unwrap_or_default();
+                let pool = startup::prepare_database(&settings).await?;
+                let imported = llwybr::admin::imports::import_file(
+                    &pool,
+                    kind,
+                    &file,
+                    language,
+                    &mut std::io::stdout(),
+                )
+                .await?;
+                if imported {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!("nothing was imported"))
+                }
             }
             Command::SeedDemo => {
                 let pool = startup::prepare_database(&settings).await?;

@@ -145,7 +145,17 @@ impl Application {
             self.settings.clone(),
         ));
         let checkpoints = tokio::spawn(db::checkpoint::run(self.pool.clone()));
+        let imports = tokio::spawn(crate::admin::imports::run_worker(
+            self.pool.clone(),
+            self.settings.clone(),
+        ));
+        let retention = tokio::spawn(crate::admin::data_rights::run_retention(
+            self.pool.clone(),
+            self.settings.clone(),
+        ));
         let result = self.server.await;
+        imports.abort();
+        retention.abort();
         outbox.abort();
         reminders.abort();
         evaluations.abort();

@@ -210,7 +210,15 @@ pub async fn authenticate(state: &AppState, email: &str, password: &str) -> AppR
     let password = password.to_owned();
     let matches = actix_web::web::block(move || passwords::verify(&password, &stored)).await?;
     match person {
-        Some(person) if matches && person.active && person.password_hash.is_some() => Ok(person),
+        Some(person) if matches && person.active && person.password_hash.is_some() => {
+            // The retention period counts from here.
+            let id = person.id.clone();
+            db::run(&state.pool, move |conn| {
+                Ok(people::touch_last_seen(conn, &id, Utc::now().naive_utc())?)
+            })
+            .await?;
+            Ok(person)
+        }
         _ => Err(AppError::InvalidCredentials),
     }
 }

@@ -77,7 +77,12 @@ impl Authenticated {
     pub fn load(&self, conn: &mut DbConnection) -> AppResult<CurrentUser> {
         let person = people::find_by_id(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
         let revoked = self.issued_at < person.credentials_changed_at.and_utc().timestamp();
-        if !person.active || revoked {
+        // Checked before `revoked`: deactivating also revokes, and the person should be told
+        // why they are refused.
+        if !person.active {
+            return Err(AppError::AccountDeactivated);
+        }
+        if revoked {
             return Err(AppError::Unauthenticated);
         }
         let grants = people::grants_of(conn, &person.id)?;

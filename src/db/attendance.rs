@@ -122,6 +122,17 @@ pub fn record(conn: &mut DbConnection, entry: &AttendanceEntry<'_>) -> QueryResu
     Ok(())
 }
 
+/// The session's register as it stands, as (application, status).
+pub fn statuses_at(
+    conn: &mut DbConnection,
+    session_id: &str,
+) -> QueryResult<Vec<(String, String)>> {
+    attendance::table
+        .filter(attendance::session_id.eq(session_id))
+        .select((attendance::enrolment_id, attendance::status))
+        .load(conn)
+}
+
 /// Every entry of every register of the cohort, as (session, application, status).
 pub fn registers_of(
     conn: &mut DbConnection,

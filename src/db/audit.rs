@@ -53,3 +53,70 @@ pub fn for_object(
         ))
         .load(conn)
 }
+
+/// What an admin searches the log by; every part is optional.
+#[derive(Debug, Default, Clone)]
+pub struct AuditQuery {
+    /// Entries this person made or that are about them.
+    pub person_id: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, serde::Serialize, utoipa::ToSchema)]
+pub struct AuditRecord {
+    pub id: String,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    /// JSON text of the state before the change, when there was one.
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub occurred_at: NaiveDateTime,
+}
+
+/// Matching entries, newest first: `limit` of them after skipping `offset`.
+pub fn search(
+    conn: &mut DbConnection,
+    query: &AuditQuery,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<AuditRecord>> {
+    let mut rows = audit_log::table.into_boxed();
+    if let Some(person) = &query.person_id {
+        rows = rows.filter(
+            audit_log::actor_id.eq(person).or(audit_log::object_type
+                .eq("person")
+                .and(audit_log::object_id.eq(person))),
+        );
+    }
+    if let Some(kind) = &query.object_type {
+        rows = rows.filter(audit_log::object_type.eq(kind));
+    }
+    if let Some(id) = &query.object_id {
+        rows = rows.filter(audit_log::object_id.eq(id));
+    }
+    if let Some(from) = query.from {
+        rows = rows.filter(audit_log::occurred_at.ge(from));
+    }
+    if let Some(until) = query.until {
+        rows = rows.filter(audit_log::occurred_at.lt(until));
+    }
+    rows.order((audit_log::occurred_at.desc(), audit_log::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select((
+            audit_log::id,
+            audit_log::actor_id,
+            audit_log::action,
+            audit_log::object_type,
+            audit_log::object_id,
+            audit_log::before_state,
+            audit_log::after_state,
+            audit_log::occurred_at,
+        ))
+        .load(conn)
+}

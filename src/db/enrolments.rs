@@ -85,7 +85,27 @@ pub struct StatusChange<'a> {
     pub at: NaiveDateTime,
 }
 
+/// Writes the history entry, and the same change to the audit log (before and after), which is
+/// where admins search every change.
 pub fn record_change(conn: &mut DbConnection, change: &StatusChange<'_>) -> QueryResult<()> {
+    super::audit::record(
+        conn,
+        &super::audit::AuditEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            actor_id: change.actor_id,
+            action: "enrolment.status_changed",
+            object_type: "enrolment",
+            object_id: change.enrolment_id,
+            before_state: change
+                .from
+                .map(|from| serde_json::json!({ "status": from.as_str() }).to_string()),
+            after_state: Some(
+                serde_json::json!({ "status": change.to.as_str(), "reason": change.reason })
+                    .to_string(),
+            ),
+            occurred_at: change.at,
+        },
+    )?;
     diesel::insert_into(enrolment_events::table)
         .values((
             enrolment_events::id.eq(uuid::Uuid::new_v4().to_string()),

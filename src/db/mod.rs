@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod checkpoint;
 pub mod enrolments;
 pub mod evaluations;
+pub mod imports;
 pub mod outbox;
 pub mod people;
 pub mod schema;

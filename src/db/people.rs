@@ -314,3 +314,14 @@ pub fn career_of(
         )
         .collect())
 }
+
+/// Records that the person signed in, which the retention period counts from.
+pub fn touch_last_seen(
+    conn: &mut DbConnection,
+    person_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(people::table.find(person_id))
+        .set(people::last_seen_at.eq(now))
+        .execute(conn)
+}

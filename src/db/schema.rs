@@ -373,6 +373,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     email_outbox,
     session_reminders,
+    imports,
 );
 
 diesel::table! {
@@ -380,5 +381,23 @@ diesel::table! {
         session_id -> Text,
         enrolment_id -> Text,
         queued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        content -> Text,
+        status -> Text,
+        rows_total -> Integer,
+        rows_done -> Integer,
+        errors -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
     }
 }

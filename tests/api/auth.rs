@@ -203,7 +203,13 @@ async fn a_deactivated_account_can_no_longer_log_in_or_use_its_token() {
         .set(people::active.eq(false))
         .execute(&mut conn)
         .expect("deactivate");
-    assert_eq!(app.me(&token).await.status(), 401);
+    // Refused with a reason the person can act on, rather than a bare "log in again".
+    let refused = app.me(&token).await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        crate::helpers::problem(refused).await["code"],
+        "account_deactivated"
+    );
     assert_eq!(app.login("ceri@ysgol.cymru", PASSWORD).await.status(), 401);
 }
 

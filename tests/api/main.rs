@@ -1,6 +1,8 @@
 //! The one integration-test binary: each test starts the real server on port 0 with a fresh
 //! database (a temporary SQLite file, or a new PostgreSQL database when TEST_DATABASE_URL is set).
 
+mod admin_import;
+mod admin_people;
 mod attendance;
 mod auth;
 mod calendar;

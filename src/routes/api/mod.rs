@@ -1,5 +1,6 @@
 //! The JSON API, `/api/v1`. Errors are `application/problem+json` in the request's language.
 
+pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod calendar;
@@ -57,5 +58,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluations::mine)
         .service(evaluations::form)
         .service(evaluations::respond)
-        .service(openapi::document);
+        .service(openapi::document)
+        .configure(admin::configure);
 }

@@ -21,6 +21,7 @@ pub struct UserSummary {
     pub name: String,
     pub is_headteacher: bool,
     pub runs_cohorts: bool,
+    pub is_admin: bool,
 }
 
 pub struct PageContext {
@@ -44,6 +45,7 @@ impl PageContext {
                 name: u.person.name.clone(),
                 is_headteacher: u.has(Role::Headteacher),
                 runs_cohorts: u.has(Role::ProgrammeLead) || u.has(Role::ConsortiumAdmin),
+                is_admin: u.has(Role::ConsortiumAdmin),
             }),
             path: req.path().to_owned(),
             switch_url: format!("/language/{}?{next}", language.other().code()),
@@ -75,7 +77,7 @@ impl FromRequest for Page {
         Box::pin(async move {
             let user = match user.await {
                 Ok(user) => Some(user),
-                Err(AppError::Unauthenticated) => None,
+                Err(AppError::Unauthenticated | AppError::AccountDeactivated) => None,
                 Err(other) => return Err(other),
             };
             let language = request_language(&req);

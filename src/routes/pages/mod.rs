@@ -2,6 +2,7 @@
 //! path and work without JavaScript.
 
 pub mod account;
+pub mod admin;
 pub mod assets;
 pub mod calendar;
 pub mod certificate;
@@ -12,6 +13,7 @@ pub mod evaluations;
 pub mod home;
 pub mod language;
 pub mod lead;
+pub mod multipart;
 pub mod profile;
 pub mod session;
 
@@ -65,5 +67,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluations::own_respond)
         .service(evaluations::round_results)
         .service(evaluations::cohort_results)
-        .service(evaluations::programme_results);
+        .service(evaluations::programme_results)
+        .configure(admin::configure);
 }

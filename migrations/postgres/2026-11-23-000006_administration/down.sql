@@ -1,0 +1,2 @@
+DROP INDEX people_last_seen;
+DROP TABLE imports;
