@@ -117,13 +117,7 @@ fn record(
     Ok(())
 }
 
-/// Adds a local authority to the consortium (the only one this installation serves).
-pub fn create_authority(
-    conn: &mut DbConnection,
-    user: &CurrentUser,
-    request: &AuthorityRequest,
-) -> AppResult<AuthorityView> {
-    require_admin(user)?;
+fn checked_authority(request: &AuthorityRequest) -> AppResult<(String, String, String)> {
     let mut errors = Vec::new();
     let code = organisation::keep(&mut errors, organisation::parse_code("code", &request.code));
     let name_en = organisation::keep(
@@ -134,9 +128,32 @@ pub fn create_authority(
         &mut errors,
         organisation::parse_name("name_cy", &request.name_cy),
     );
-    let (Some(code), Some(name_en), Some(name_cy)) = (code, name_en, name_cy) else {
-        return Err(AppError::Validation(errors));
-    };
+    match (code, name_en, name_cy) {
+        (Some(code), Some(name_en), Some(name_cy)) => Ok((code, name_en, name_cy)),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+fn code_taken(error: diesel::result::Error) -> AppError {
+    if is_unique_violation(&error) {
+        AppError::field("code", "admin-error-code-taken")
+    } else {
+        error.into()
+    }
+}
+
+fn authority_json(view: &AuthorityView) -> serde_json::Value {
+    serde_json::json!({ "code": view.code, "name_en": view.name_en, "name_cy": view.name_cy })
+}
+
+/// Adds a local authority to the consortium (the only one this installation serves).
+pub fn create_authority(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    request: &AuthorityRequest,
+) -> AppResult<AuthorityView> {
+    require_admin(user)?;
+    let (code, name_en, name_cy) = checked_authority(request)?;
     db::transaction::<_, AppError, _>(conn, |conn| {
         let consortium: String = consortia::table
             .select(consortia::id)
@@ -155,13 +172,7 @@ pub fn create_authority(
                 local_authorities::created_at.eq(now()),
             ))
             .execute(conn)
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::field("code", "admin-error-code-taken")
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(code_taken)?;
         let view = AuthorityView {
             id,
             code,
@@ -175,7 +186,67 @@ pub fn create_authority(
             "local_authority",
             &view.id,
             None,
-            serde_json::json!({ "code": view.code, "name_en": view.name_en, "name_cy": view.name_cy }),
+            authority_json(&view),
+        )?;
+        Ok(view)
+    })
+}
+
+pub fn find_authority(conn: &mut DbConnection, id: &str) -> AppResult<AuthorityView> {
+    local_authorities::table
+        .find(id)
+        .select((
+            local_authorities::id,
+            local_authorities::code,
+            local_authorities::name_en,
+            local_authorities::name_cy,
+        ))
+        .get_result::<AuthorityView>(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// Renames a local authority or corrects its code; audited with before and after.
+pub fn update_authority(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    id: &str,
+    request: &AuthorityRequest,
+) -> AppResult<AuthorityView> {
+    require_admin(user)?;
+    let (code, name_en, name_cy) = checked_authority(request)?;
+    db::transaction::<_, AppError, _>(conn, |conn| {
+        // A write that changes nothing comes first so that, on SQLite, the transaction holds
+        // the write lock before it reads the state it records as "before".
+        diesel::update(local_authorities::table.find(id))
+            .set(local_authorities::code.eq(local_authorities::code))
+            .execute(conn)?;
+        let before = find_authority(conn, id)?;
+        let changed = diesel::update(local_authorities::table.find(id))
+            .set((
+                local_authorities::code.eq(&code),
+                local_authorities::name_en.eq(&name_en),
+                local_authorities::name_cy.eq(&name_cy),
+            ))
+            .execute(conn)
+            .map_err(code_taken)?;
+        if changed == 0 {
+            return Err(AppError::NotFound);
+        }
+        let view = AuthorityView {
+            id: id.to_owned(),
+            code,
+            name_en,
+            name_cy,
+        };
+        record(
+            conn,
+            user.id(),
+            "local_authority.updated",
+            "local_authority",
+            id,
+            Some(authority_json(&before)),
+            authority_json(&view),
         )?;
         Ok(view)
     })

@@ -983,3 +983,126 @@ async fn the_people_pages_search_and_act_for_admins_only() {
         .expect("sent");
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn a_local_authority_is_renamed_with_its_old_name_in_the_audit_log() {
+    let app = spawn_app().await;
+    // A school brings its consortium, which authorities belong to.
+    app.school("Ysgol y Cymer");
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let lead = app.person("lead@csc.cymru", &[Role::ProgrammeLead], None, None);
+    let mut created = Vec::new();
+    for (code, en, cy) in [
+        ("rct", "Rhondda", "Rhondda"),
+        ("merthyr", "Merthyr Tydfil", "Merthyr Tudful"),
+    ] {
+        let response = app
+            .post_as(
+                &admin.token,
+                "/api/v1/admin/local-authorities",
+                &json!({"code": code, "name_en": en, "name_cy": cy}),
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        created.push(response.json::<Value>().await.expect("json"));
+    }
+    let la = &created[0];
+    let id = la["id"].as_str().unwrap_or("").to_owned();
+    let put = |token: &str, body: Value| {
+        app.client
+            .put(app.url(&format!("/api/v1/admin/local-authorities/{id}?lang=cy")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+
+    let renamed =
+        json!({"code": "rct", "name_en": "Rhondda Cynon Taf", "name_cy": "Rhondda Cynon Taf"});
+    assert_eq!(
+        put(&lead.token, renamed.clone())
+            .await
+            .expect("sent")
+            .status(),
+        403
+    );
+    // Taking another authority's code is refused and changes nothing.
+    let clash = put(
+        &admin.token,
+        json!({"code": "merthyr", "name_en": "X", "name_cy": "X"}),
+    )
+    .await
+    .expect("sent");
+    assert_eq!(clash.status(), 422);
+    let body = problem(clash).await;
+    assert_eq!(body["errors"][0]["field"], "code");
+
+    let ok = put(&admin.token, renamed).await.expect("sent");
+    assert_eq!(ok.status(), 200);
+    let listed: Vec<Value> = app
+        .get_as(&admin.token, "/api/v1/admin/local-authorities")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = listed
+        .iter()
+        .filter_map(|la| la["name_en"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Rhondda Cynon Taf") && !names.contains(&"Rhondda"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Merthyr Tydfil"), "{names:?}");
+    let log: Vec<Value> = app
+        .get_as(
+            &admin.token,
+            &format!("/api/v1/admin/audit?object_type=local_authority&object_id={id}"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(log[0]["action"], "local_authority.updated");
+    assert!(
+        log[0]["before_state"]
+            .as_str()
+            .unwrap_or("")
+            .contains("\"Rhondda\"")
+    );
+
+    // The page form shows the current names and explains a bad one in the reader's language.
+    let form = app
+        .client
+        .get(app.url(&format!("/admin/organisations/authorities/{id}")))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(form.status(), 200);
+    assert!(
+        form.text()
+            .await
+            .expect("html")
+            .contains("Rhondda Cynon Taf")
+    );
+    let refused = app
+        .client
+        .post(app.url(&format!("/admin/organisations/authorities/{id}?lang=cy")))
+        .bearer_auth(&admin.token)
+        .form(&[
+            ("code", "rct"),
+            ("name_en", ""),
+            ("name_cy", "Rhondda Cynon Taf"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .expect("html")
+            .contains("Golygu&#39;r awdurdod lleol")
+    );
+}

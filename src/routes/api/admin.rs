@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(revoke_role)
             .service(list_authorities)
             .service(create_authority)
+            .service(update_authority)
             .service(list_schools)
             .service(create_school)
             .service(update_school)
@@ -311,6 +312,27 @@ pub async fn create_authority(
     })
     .await?;
     Ok(HttpResponse::Created().json(view))
+}
+
+/// Rename a local authority or correct its code.
+#[utoipa::path(put, path = "/api/v1/admin/local-authorities/{id}", tag = "administration", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Local authority id")),
+    request_body = AuthorityRequest,
+    responses((status = 200, body = AuthorityView), (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[put("/local-authorities/{id}")]
+pub async fn update_authority(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: web::Json<AuthorityRequest>,
+) -> AppResult<HttpResponse> {
+    let request = body.into_inner();
+    let view = db::run(&state.pool, move |conn| {
+        organisations::update_authority(conn, &user, &id, &request)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

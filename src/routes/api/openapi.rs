@@ -67,6 +67,7 @@ use crate::routes::{api, health};
         api::admin::revoke_role,
         api::admin::list_authorities,
         api::admin::create_authority,
+        api::admin::update_authority,
         api::admin::list_schools,
         api::admin::create_school,
         api::admin::update_school,

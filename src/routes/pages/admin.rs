@@ -44,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(organisations_page)
         .service(add_authority)
         .service(add_school)
+        .service(edit_authority_form)
+        .service(edit_authority)
         .service(edit_school_form)
         .service(edit_school)
         .service(audit_page);
@@ -646,6 +648,77 @@ pub async fn audit_page(
             more: rows.1,
         },
     )
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin_authority.html")]
+struct AuthorityPage {
+    page: PageContext,
+    authority_id: String,
+    form: FormState,
+}
+
+#[get("/admin/organisations/authorities/{id}")]
+pub async fn edit_authority_form(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    admin(&page)?;
+    let id = id.into_inner();
+    let wanted = id.clone();
+    let authority = db::run(&state.pool, move |conn| {
+        organisations::find_authority(conn, &wanted)
+    })
+    .await?;
+    let form = FormState::default()
+        .with_value("code", &authority.code)
+        .with_value("name_en", &authority.name_en)
+        .with_value("name_cy", &authority.name_cy);
+    render(
+        StatusCode::OK,
+        &AuthorityPage {
+            page: page.context,
+            authority_id: id,
+            form,
+        },
+    )
+}
+
+#[post("/admin/organisations/authorities/{id}")]
+pub async fn edit_authority(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: web::Form<AuthorityRequest>,
+) -> AppResult<HttpResponse> {
+    let user = admin(&page)?;
+    let id = id.into_inner();
+    let request = form.into_inner();
+    let (target, wanted) = (id.clone(), request.clone());
+    let outcome = db::run(&state.pool, move |conn| {
+        organisations::update_authority(conn, &user, &target, &wanted)
+    })
+    .await;
+    match outcome {
+        Ok(_) => Ok(see_other("/admin/organisations".to_owned())),
+        Err(AppError::Validation(errors)) => {
+            let form = FormState::default()
+                .with_value("code", &request.code)
+                .with_value("name_en", &request.name_en)
+                .with_value("name_cy", &request.name_cy)
+                .with_errors(page.context.i18n.language, &errors);
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &AuthorityPage {
+                    page: page.context,
+                    authority_id: id,
+                    form,
+                },
+            )
+        }
+        Err(other) => Err(other),
+    }
 }
 
 #[derive(Template)]

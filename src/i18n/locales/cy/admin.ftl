@@ -139,6 +139,7 @@ org-authority = Awdurdod lleol
 org-add-school = Ychwanegu ysgol
 org-edit = Golygu
 org-save = Cadw
+org-edit-authority = Golygu'r awdurdod lleol
 org-edit-school = Golygu'r ysgol
 audit-title = Log archwilio
 audit-intro = Pob newid i ddata personol, rolau, ceisiadau a phresenoldeb. Ni ellir newid na dileu cofnodion.

@@ -139,6 +139,7 @@ org-authority = Local authority
 org-add-school = Add a school
 org-edit = Edit
 org-save = Save
+org-edit-authority = Edit the local authority
 org-edit-school = Edit the school
 audit-title = Audit log
 audit-intro = Every change to personal data, roles, applications and attendance. Entries cannot be changed or removed.
