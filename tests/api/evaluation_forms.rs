@@ -357,3 +357,109 @@ async fn a_round_asks_a_custom_forms_questions_and_reports_its_choices() {
         .expect("json");
     assert_eq!(shown["in_use"], true);
 }
+
+#[tokio::test]
+async fn a_lead_builds_a_form_on_the_page_and_sees_problems_in_welsh_with_what_was_typed() {
+    let app = spawn_app().await;
+    let lead = lead(&app);
+    let page = app
+        .client
+        .get(app.url("/lead/evaluation-forms/new"))
+        .bearer_auth(&lead.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 200);
+    let before = counts(&app);
+    let mut fields = vec![
+        ("code", "sesiwn-1"),
+        ("title_en", "Session one"),
+        ("title_cy", ""),
+        ("q0.kind", "single_choice"),
+        ("q0.prompt_en", "Where were you?"),
+        ("q0.prompt_cy", "Ble oeddech chi?"),
+        ("q0.options", "online | Online | Ar-lein\nroom"),
+        ("q0.required", "true"),
+        // Row 1 left blank, row 2 used: its problem is shown on row 2.
+        ("q1.kind", "likert"),
+        ("q2.kind", "rating"),
+        ("q2.prompt_en", "Rate it"),
+        ("q2.prompt_cy", ""),
+    ];
+    let refused = app
+        .client
+        .post(app.url("/lead/evaluation-forms/new?lang=cy"))
+        .bearer_auth(&lead.token)
+        .header("accept-language", "cy")
+        .form(&fields)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(
+        html.contains("gwerth | label Saesneg | label Cymraeg"),
+        "{html}"
+    );
+    assert!(html.contains("Ni ellir gadael hwn yn wag."), "{html}");
+    assert!(html.contains("value=\"Where were you?\""), "{html}");
+    assert_eq!(counts(&app), before);
+
+    fields.retain(|(k, _)| !["title_cy", "q0.options", "q2.prompt_cy"].contains(k));
+    fields.extend([
+        ("title_cy", "Sesiwn un"),
+        (
+            "q0.options",
+            "online | Online | Ar-lein\nroom | In the room | Yn yr ystafell",
+        ),
+        ("q2.prompt_cy", "Rhowch sgôr"),
+    ]);
+    let created = app
+        .client
+        .post(app.url("/lead/evaluation-forms/new"))
+        .bearer_auth(&lead.token)
+        .form(&fields)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(created.status(), 303);
+    assert_eq!(counts(&app), (before.0 + 1, before.1 + 2, before.2 + 1));
+    let list = app
+        .client
+        .get(app.url("/lead/evaluation-forms?created=1"))
+        .bearer_auth(&lead.token)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("html");
+    assert!(list.contains("Session one"), "{list}");
+
+    let participant = app.person("p1@ysgol.cymru", &[], None, None);
+    let forbidden = app
+        .client
+        .get(app.url("/lead/evaluation-forms/new"))
+        .bearer_auth(&participant.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(forbidden.status(), 403);
+
+    // The cohort's evaluation page offers the new form for a round.
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 30)
+        .await;
+    let rounds = app
+        .client
+        .get(app.url(&format!("/lead/cohorts/{cohort}/evaluations")))
+        .bearer_auth(&lead.token)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("html");
+    assert!(rounds.contains("name=\"form_id\""), "{rounds}");
+    assert!(rounds.contains("Session one"), "{rounds}");
+}

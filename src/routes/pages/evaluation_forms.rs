@@ -12,7 +12,9 @@ use super::context::{FormState, Page, PageContext, render};
 use crate::db;
 use crate::domain::FieldError;
 use crate::domain::evaluation::QuestionKind;
-use crate::domain::evaluation_form::{ChoiceDraft, FormDraft, OVERALL, QuestionDraft};
+use crate::domain::evaluation_form::{
+    ChoiceDraft, FormDraft, OVERALL, QuestionDraft, validate_form,
+};
 use crate::error::{AppError, AppResult};
 use crate::evaluations::forms::{self, FormView};
 use crate::state::AppState;
@@ -194,19 +196,26 @@ pub async fn create_form(
         title_cy: field("title_cy"),
         questions,
     };
-    if errors.is_empty() {
+    let to_page = |found: Vec<FieldError>| {
+        found
+            .into_iter()
+            .map(|e| FieldError::new(page_field(&e.field, &rows), e.message_key))
+            .collect::<Vec<_>>()
+    };
+    if !errors.is_empty() {
+        // An unreadable option line stops the form, but the rest is still checked so that
+        // every problem is shown at once.
+        if let Err(found) = validate_form(&draft) {
+            errors.extend(to_page(found));
+        }
+    } else {
         match forms::create(&state, user, draft).await {
             Ok(_) => {
                 return Ok(HttpResponse::SeeOther()
                     .insert_header((LOCATION, "/lead/evaluation-forms?created=1"))
                     .finish());
             }
-            Err(AppError::Validation(found)) => {
-                errors = found
-                    .into_iter()
-                    .map(|e| FieldError::new(page_field(&e.field, &rows), e.message_key))
-                    .collect();
-            }
+            Err(AppError::Validation(found)) => errors = to_page(found),
             Err(AppError::Conflict(key)) => errors = vec![FieldError::new("code", key)],
             Err(other) => return Err(other),
         }
