@@ -159,7 +159,7 @@ pub fn form_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool>
     .get_result(conn)
 }
 
-/// The ids of the given forms that at least one round uses: those can no longer change.
+/// The ids of the forms at least one round uses: shown as in use, since their answers depend on them.
 pub fn forms_in_use(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     evaluation_rounds::table
         .select(evaluation_rounds::form_id)
