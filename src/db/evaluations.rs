@@ -83,6 +83,90 @@ pub struct NewInvitation<'a> {
     pub invited_at: NaiveDateTime,
 }
 
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = evaluation_forms)]
+pub struct Form {
+    pub id: String,
+    pub code: String,
+    pub title_en: String,
+    pub title_cy: String,
+    pub is_default: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evaluation_forms)]
+pub struct NewForm<'a> {
+    pub id: &'a str,
+    pub code: &'a str,
+    pub title_en: &'a str,
+    pub title_cy: &'a str,
+    pub is_default: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evaluation_questions)]
+pub struct NewQuestion<'a> {
+    pub id: &'a str,
+    pub form_id: &'a str,
+    pub position: i32,
+    pub kind: &'a str,
+    pub prompt_en: &'a str,
+    pub prompt_cy: &'a str,
+    pub required: bool,
+    pub options: Option<&'a str>,
+    pub measure_key: Option<&'a str>,
+}
+
+pub fn insert_form(conn: &mut DbConnection, form: &NewForm<'_>) -> QueryResult<()> {
+    diesel::insert_into(evaluation_forms::table)
+        .values(form)
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_question(conn: &mut DbConnection, question: &NewQuestion<'_>) -> QueryResult<()> {
+    diesel::insert_into(evaluation_questions::table)
+        .values(question)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Every form, the default first, then by code.
+pub fn forms(conn: &mut DbConnection) -> QueryResult<Vec<Form>> {
+    evaluation_forms::table
+        .order((
+            evaluation_forms::is_default.desc(),
+            evaluation_forms::code.asc(),
+        ))
+        .select(Form::as_select())
+        .load(conn)
+}
+
+pub fn find_form(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Form>> {
+    evaluation_forms::table
+        .find(id)
+        .select(Form::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn form_code_taken(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        evaluation_forms::table.filter(evaluation_forms::code.eq(code)),
+    ))
+    .get_result(conn)
+}
+
+/// The ids of the forms at least one round uses: shown as in use, since their answers depend on them.
+pub fn forms_in_use(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    evaluation_rounds::table
+        .select(evaluation_rounds::form_id)
+        .distinct()
+        .load(conn)
+}
+
 /// The form every round uses unless told otherwise.
 pub fn default_form_id(conn: &mut DbConnection) -> QueryResult<Option<String>> {
     evaluation_forms::table

@@ -7,6 +7,7 @@ pub mod eligibility;
 pub mod email;
 pub mod enrolment;
 pub mod evaluation;
+pub mod evaluation_form;
 pub mod icalendar;
 pub mod import;
 pub mod language;

@@ -7,6 +7,7 @@
 //! opening time, so neither a link nor a time can tie answers to whoever was marked answered.
 
 pub mod background;
+pub mod forms;
 pub mod results;
 
 use std::collections::HashMap;
@@ -83,6 +84,9 @@ pub struct OpenRoundRequest {
     pub reminder_every_days: Option<i64>,
     /// For a `session` round: which session of the cohort.
     pub session_id: Option<String>,
+    /// The evaluation form to use (see `/api/v1/evaluation-forms`); the default form when left
+    /// out.
+    pub form_id: Option<String>,
 }
 
 /// A round checked and ready to store.
@@ -318,8 +322,18 @@ pub async fn open_round(
                 ));
             }
         }
-        let form_id = store::default_form_id(conn)?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no default evaluation form")))?;
+        let chosen = request
+            .form_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        let form_id = match chosen {
+            Some(form_id) => store::find_form(conn, form_id)?
+                .map(|f| f.id)
+                .ok_or_else(|| AppError::field("form_id", "error-evaluation-form-unknown"))?,
+            None => store::default_form_id(conn)?
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no default evaluation form")))?,
+        };
         let id = uuid::Uuid::new_v4().to_string();
         db::transaction::<_, AppError, _>(conn, |conn| {
             let round = NewRound {

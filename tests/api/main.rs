@@ -11,6 +11,7 @@ mod cli;
 mod config;
 mod enrolment;
 mod enrolment_pages;
+mod evaluation_forms;
 mod evaluations;
 mod health;
 mod helpers;

@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::evaluation::{QuestionKind, RoundKind, parse_academic_year};
+use crate::domain::evaluation_form::FormDraft;
 use crate::error::{AppError, AppResult, Problem};
+use crate::evaluations::forms::{self, FormView};
 use crate::evaluations::results::{self, EvaluationResults, Scope};
 use crate::evaluations::{
     self, InvitationKey, MyInvitation, OpenRoundRequest, RoundPatch, RoundSummary,
@@ -344,4 +346,53 @@ pub async fn respond(
         .collect();
     evaluations::respond(&state, InvitationKey::Token(token.into_inner()), raw).await?;
     Ok(HttpResponse::Created().finish())
+}
+
+/// Build an evaluation form (programme leads and consortium admins); audited. Every problem is
+/// reported at once (422, fields like `questions[2].prompt_cy`), a code already taken is 409.
+/// Forms cannot be edited: rounds that used one keep its questions, so write a new form (with a
+/// new code) instead.
+#[utoipa::path(post, path = "/api/v1/evaluation-forms", tag = "evaluations", security(("bearer" = [])),
+    request_body = FormDraft,
+    responses(
+        (status = 201, body = FormView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/evaluation-forms")]
+pub async fn create_form(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<FormDraft>,
+) -> AppResult<HttpResponse> {
+    let created = forms::create(&state, user, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Every evaluation form, the default first, without their questions (leads and admins).
+#[utoipa::path(get, path = "/api/v1/evaluation-forms", tag = "evaluations", security(("bearer" = [])),
+    responses(
+        (status = 200, body = [FormView]),
+        (status = 403, body = Problem, content_type = "application/problem+json")))]
+#[get("/evaluation-forms")]
+pub async fn list_forms(state: web::Data<AppState>, user: CurrentUser) -> AppResult<HttpResponse> {
+    let found = db::run(&state.pool, move |conn| forms::list(conn, &user)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// One evaluation form with its questions (leads and admins).
+#[utoipa::path(get, path = "/api/v1/evaluation-forms/{id}", tag = "evaluations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Form id")),
+    responses(
+        (status = 200, body = FormView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/evaluation-forms/{id}")]
+pub async fn show_form(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let found = db::run(&state.pool, move |conn| forms::show(conn, &user, &form_id)).await?;
+    Ok(HttpResponse::Ok().json(found))
 }

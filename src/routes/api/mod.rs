@@ -58,6 +58,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluations::mine)
         .service(evaluations::form)
         .service(evaluations::respond)
+        .service(evaluations::create_form)
+        .service(evaluations::list_forms)
+        .service(evaluations::show_form)
         .service(openapi::document)
         .configure(admin::configure);
 }

@@ -39,6 +39,8 @@ struct RoundsPage {
     programme_cy: String,
     rounds: Vec<RoundSummary>,
     sessions: Vec<(String, String, String)>,
+    /// The forms a round may use (id, English and Welsh titles), the default first.
+    eval_forms: Vec<(String, String, String)>,
     kinds: [&'static str; 3],
     form: FormState,
     opened: bool,
@@ -78,7 +80,7 @@ async fn rounds_page(
         opened,
         change,
     } = forms;
-    let (cohort, programme, rounds, sessions) = db::run(&state.pool, move |conn| {
+    let (cohort, programme, rounds, sessions, eval_forms) = db::run(&state.pool, move |conn| {
         let rounds = evaluations::rounds_of_cohort(conn, &user, &cohort_id)?;
         let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
         let programme =
@@ -87,7 +89,12 @@ async fn rounds_page(
             .into_iter()
             .map(|s| (s.id, s.title_en, s.title_cy))
             .collect::<Vec<_>>();
-        Ok((cohort, programme, rounds, sessions))
+        // Only whoever manages the cohort gets here: rounds_of_cohort checked.
+        let eval_forms = crate::db::evaluations::forms(conn)?
+            .into_iter()
+            .map(|f| (f.id, f.title_en, f.title_cy))
+            .collect::<Vec<_>>();
+        Ok((cohort, programme, rounds, sessions, eval_forms))
     })
     .await?;
     render(
@@ -100,6 +107,7 @@ async fn rounds_page(
             programme_cy: programme.title_cy,
             rounds,
             sessions,
+            eval_forms,
             kinds: ["end_of_programme", "session", "delayed_impact"],
             form,
             opened,
@@ -189,6 +197,7 @@ pub async fn open_round(
         anonymous: field("anonymous") == "true",
         reminder_every_days,
         session_id: Some(field("session_id")),
+        form_id: Some(field("form_id")),
     };
     if errors.is_empty() {
         match evaluations::open_round(&state, user.clone(), cohort_id.clone(), request).await {

@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod context;
 pub mod enrolment;
 pub mod error_page;
+pub mod evaluation_forms;
 pub mod evaluations;
 pub mod home;
 pub mod language;
@@ -68,5 +69,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluations::round_results)
         .service(evaluations::cohort_results)
         .service(evaluations::programme_results)
+        .service(evaluation_forms::list_page)
+        .service(evaluation_forms::new_form)
+        .service(evaluation_forms::create_form)
+        .service(evaluation_forms::show_page)
         .configure(admin::configure);
 }
