@@ -44,7 +44,7 @@ pub fn enqueue(conn: &mut DbConnection, email: &NewOutboxEmail) -> QueryResult<(
         .map(|_| ())
 }
 
-/// Claims up to `limit` due emails for this worker. Each claim is a conditional update, so when
+/// Claims up to `limit` due emails for this worker. The claim is a conditional update, so when
 /// several processes poll at once every email is claimed by exactly one of them; a claim lapses
 /// after `lease`, so an email whose sender died is picked up again.
 pub fn claim_due(
@@ -66,33 +66,34 @@ pub fn claim_due(
         .limit(limit)
         .select(email_outbox::id)
         .load(conn)?;
-    let mut claimed = Vec::new();
-    for id in candidates {
-        let won = diesel::update(
-            email_outbox::table
-                .filter(email_outbox::id.eq(&id))
-                .filter(email_outbox::sent_at.is_null())
-                .filter(
-                    email_outbox::claimed_until
-                        .is_null()
-                        .or(email_outbox::claimed_until.lt(now)),
-                ),
-        )
-        .set((
-            email_outbox::claimed_until.eq(now + lease),
-            email_outbox::claim_token.eq(claim_token),
-        ))
-        .execute(conn)?;
-        if won == 1 {
-            claimed.push(
-                email_outbox::table
-                    .find(&id)
-                    .select(OutboxEmail::as_select())
-                    .first(conn)?,
-            );
-        }
+    if candidates.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(claimed)
+    // One statement claims the batch. The conditions are repeated on the rows themselves, so
+    // a row another worker claimed in the meantime is skipped (PostgreSQL re-checks them on a
+    // row it had to wait for; SQLite has one writer at a time).
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq_any(&candidates))
+            .filter(email_outbox::sent_at.is_null())
+            .filter(
+                email_outbox::claimed_until
+                    .is_null()
+                    .or(email_outbox::claimed_until.lt(now)),
+            ),
+    )
+    .set((
+        email_outbox::claimed_until.eq(now + lease),
+        email_outbox::claim_token.eq(claim_token),
+    ))
+    .execute(conn)?;
+    email_outbox::table
+        .filter(email_outbox::id.eq_any(&candidates))
+        .filter(email_outbox::claim_token.eq(claim_token))
+        .filter(email_outbox::sent_at.is_null())
+        .order(email_outbox::next_attempt_at.asc())
+        .select(OutboxEmail::as_select())
+        .load(conn)
 }
 
 pub fn mark_sent(
