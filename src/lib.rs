@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod mail;
 pub mod profile;
 pub mod reminders;
+pub mod reports;
 pub mod routes;
 pub mod seed;
 pub mod startup;

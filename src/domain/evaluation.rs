@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
@@ -311,35 +311,6 @@ fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
-/// The academic year (September to August) a date falls in, by the calendar year it starts.
-pub fn academic_year(date: NaiveDate) -> i32 {
-    if date.month() >= 9 {
-        date.year()
-    } else {
-        date.year() - 1
-    }
-}
-
-/// The first and last day of the academic year starting in September of `start_year`.
-pub fn academic_year_bounds(start_year: i32) -> Option<(NaiveDate, NaiveDate)> {
-    Some((
-        NaiveDate::from_ymd_opt(start_year, 9, 1)?,
-        NaiveDate::from_ymd_opt(start_year + 1, 8, 31)?,
-    ))
-}
-
-/// "2025/26" for the year starting in September 2025.
-pub fn academic_year_label(start_year: i32) -> String {
-    format!("{}/{:02}", start_year, (start_year + 1).rem_euclid(100))
-}
-
-/// Parses "2025/26" or "2025" (the year it starts).
-pub fn parse_academic_year(value: &str) -> Option<i32> {
-    let start = value.trim().split('/').next()?;
-    let year = start.parse::<i32>().ok()?;
-    (2000..=2100).contains(&year).then_some(year)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -529,23 +500,6 @@ mod tests {
         all.add(&Distribution::of([1, 5]));
         assert_eq!(all.counts, [1, 0, 0, 1, 2]);
         assert_eq!(all.satisfaction_pct(), Some(75.0));
-    }
-
-    #[test]
-    fn academic_years_run_from_september_to_august() {
-        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
-        assert_eq!(academic_year(day("2025-09-01")), 2025);
-        assert_eq!(academic_year(day("2026-08-31")), 2025);
-        assert_eq!(academic_year(day("2026-09-01")), 2026);
-        assert_eq!(academic_year_label(2025), "2025/26");
-        assert_eq!(academic_year_label(2099), "2099/00");
-        assert_eq!(parse_academic_year("2025/26"), Some(2025));
-        assert_eq!(parse_academic_year("2025"), Some(2025));
-        assert_eq!(parse_academic_year("twenty"), None);
-        assert_eq!(
-            academic_year_bounds(2025),
-            Some((day("2025-09-01"), day("2026-08-31")))
-        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pure rules of the domain: no I/O, unit-tested without a database.
 
+pub mod academic_year;
 pub mod career;
 pub mod catalogue;
 pub mod completion;

@@ -17,6 +17,7 @@ use crate::auth::CurrentUser;
 use crate::db::catalogue;
 use crate::db::evaluations::{self as store, AnswerRow, Question, Round};
 use crate::db::{self, DbConnection};
+use crate::domain::academic_year;
 use crate::domain::evaluation::{self as evaluation, Distribution, QuestionKind, RoundKind};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
@@ -170,7 +171,7 @@ fn rounds_in_scope(
                 .map(|(round, _)| round)
                 .filter(|round| {
                     academic_year
-                        .is_none_or(|y| evaluation::academic_year(round.opens_at.date()) == y)
+                        .is_none_or(|y| academic_year::academic_year(round.opens_at.date()) == y)
                 })
                 .collect();
             Ok((rounds, audience))

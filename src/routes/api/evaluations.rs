@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
 use crate::db;
-use crate::domain::evaluation::{QuestionKind, RoundKind, parse_academic_year};
+use crate::domain::academic_year::parse_academic_year;
+use crate::domain::evaluation::{QuestionKind, RoundKind};
 use crate::domain::evaluation_form::FormDraft;
 use crate::error::{AppError, AppResult, Problem};
 use crate::evaluations::forms::{self, FormView};

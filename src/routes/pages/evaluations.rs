@@ -13,6 +13,7 @@ use super::context::{FormState, Page, PageContext, render};
 use crate::auth::CurrentUser;
 use crate::db::{self, catalogue};
 use crate::domain::FieldError;
+use crate::domain::academic_year;
 use crate::domain::evaluation::{self as evaluation, QuestionKind, RoundWindow};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
@@ -849,10 +850,10 @@ pub async fn programme_results(
         Ok((found, programmes))
     })
     .await?;
-    let this_year = evaluation::academic_year(chrono::Utc::now().date_naive());
+    let this_year = academic_year::academic_year(chrono::Utc::now().date_naive());
     let years = (this_year - 4..=this_year)
         .rev()
-        .map(|y| (y.to_string(), evaluation::academic_year_label(y)))
+        .map(|y| (y.to_string(), academic_year::academic_year_label(y)))
         .collect();
     let csv_query = serde_urlencoded::to_string([
         (
@@ -873,7 +874,7 @@ pub async fn programme_results(
         .map(|p| i18n.pick(&p.1, &p.2).to_owned())
         .unwrap_or_else(|| i18n.t("evaluation-all-programmes"));
     let year = match &scope_year {
-        Some(year) => evaluation::academic_year_label(*year),
+        Some(year) => academic_year::academic_year_label(*year),
         None => i18n.t("evaluation-all-years"),
     };
     let heading = format!("{programme}, {year}");
