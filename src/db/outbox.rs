@@ -96,15 +96,19 @@ pub fn claim_due(
         .load(conn)
 }
 
+/// Marks the emails `ids` sent, if this worker's claim on them still holds.
 pub fn mark_sent(
     conn: &mut DbConnection,
-    id: &str,
+    ids: &[String],
     claim_token: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
     diesel::update(
         email_outbox::table
-            .filter(email_outbox::id.eq(id))
+            .filter(email_outbox::id.eq_any(ids))
             .filter(email_outbox::claim_token.eq(claim_token)),
     )
     .set((

@@ -70,48 +70,54 @@ pub async fn drain_once(
         .await??
     };
     let count = claimed.len();
+    let mut outcomes = Vec::with_capacity(count);
     for email in claimed {
         let outcome = mailer.send(&settings.from, &email).await;
-        let pool = pool.clone();
-        let token = claim_token.to_owned();
-        let max_attempts = settings.max_attempts;
-        let retry_base = settings.retry_base_secs;
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            db::with_connection(&pool, |conn| {
-                record_outcome(conn, &email, &token, outcome, max_attempts, retry_base)
+        outcomes.push((email, outcome));
+    }
+    // One transaction records the whole batch: under a burst, a commit per email would compete
+    // with the requests that queued them. A crash before it commits resends at most this batch.
+    let pool = pool.clone();
+    let token = claim_token.to_owned();
+    let max_attempts = settings.max_attempts;
+    let retry_base = settings.retry_base_secs;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        db::with_connection(&pool, |conn| {
+            db::transaction::<_, anyhow::Error, _>(conn, |conn| {
+                record_outcomes(conn, outcomes, &token, max_attempts, retry_base)
             })
         })
-        .await??;
-    }
+    })
+    .await??;
     Ok(count)
 }
 
-fn record_outcome(
+fn record_outcomes(
     conn: &mut DbConnection,
-    email: &OutboxEmail,
+    outcomes: Vec<(OutboxEmail, anyhow::Result<()>)>,
     token: &str,
-    outcome: anyhow::Result<()>,
     max_attempts: i32,
     retry_base: u64,
 ) -> anyhow::Result<()> {
     let now = Utc::now().naive_utc();
-    match outcome {
-        Ok(()) => {
-            outbox::mark_sent(conn, &email.id, token, now)?;
-        }
-        Err(error) => {
-            let attempts = email.attempts + 1;
-            // After the last attempt the email stays in the table, parked far ahead, with
-            // its error, for an admin to see.
-            let retry_at = if attempts >= max_attempts {
-                now + Duration::days(365 * 100)
-            } else {
-                now + Duration::seconds(backoff_seconds(retry_base, attempts))
-            };
-            tracing::warn!(email_id = %email.id, template = %email.template, attempts, error = format!("{error:#}"), "email not sent");
-            outbox::mark_failed(conn, &email.id, token, &format!("{error:#}"), retry_at)?;
-        }
+    let mut sent = Vec::new();
+    for (email, outcome) in outcomes {
+        let Err(error) = outcome else {
+            sent.push(email.id);
+            continue;
+        };
+        let attempts = email.attempts + 1;
+        // After the last attempt the email stays in the table, parked far ahead, with its
+        // error, for an admin to see.
+        let retry_at = if attempts >= max_attempts {
+            now + Duration::days(365 * 100)
+        } else {
+            now + Duration::seconds(backoff_seconds(retry_base, attempts))
+        };
+        tracing::warn!(email_id = %email.id, template = %email.template, attempts, error = format!("{error:#}"), "email not sent");
+        outbox::mark_failed(conn, &email.id, token, &format!("{error:#}"), retry_at)?;
     }
+    outbox::mark_sent(conn, &sent, token, now)?;
     Ok(())
 }
 
