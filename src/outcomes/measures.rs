@@ -335,11 +335,23 @@ pub struct MeasurePeople {
     pub measure: MeasureView,
     pub cohort_year: i32,
     pub label: String,
-    /// achieved, not_achieved or in_window.
+    /// achieved, not_achieved, in_window or closed (the first two together).
     pub group: String,
     pub as_of: NaiveDate,
     /// By name.
     pub people: Vec<MeasurePerson>,
+}
+
+/// The drill-down group of everyone whose window has closed: the denominator.
+pub const CLOSED: &str = "closed";
+
+/// Parses a drill-down group: a standing, or `closed` (given as `None`).
+pub fn parse_group(value: &str) -> Option<Option<Standing>> {
+    if value.trim() == CLOSED {
+        Some(None)
+    } else {
+        Standing::parse(value).map(Some)
+    }
 }
 
 type PersonDetails = (
@@ -350,13 +362,13 @@ type PersonDetails = (
     Option<String>,
 );
 
-/// The people counted in one group of one cohort year of the measure `code`; not found for an
-/// unknown measure.
+/// The people counted in one group of one cohort year of the measure `code` (`None`: everyone
+/// whose window has closed, the denominator); not found for an unknown measure.
 pub fn people(
     conn: &mut DbConnection,
     code: &str,
     cohort_year: i32,
-    group: Standing,
+    group: Option<Standing>,
     authority: Option<&str>,
     as_of: NaiveDate,
 ) -> AppResult<MeasurePeople> {
@@ -372,7 +384,11 @@ pub fn people(
     };
     let chosen: Vec<(String, Assessment)> = assess_all(&measure, &done, &careers, as_of)
         .into_iter()
-        .filter(|(_, a)| a.cohort_year == cohort_year && a.standing == group)
+        .filter(|(_, a)| a.cohort_year == cohort_year)
+        .filter(|(_, a)| match group {
+            Some(group) => a.standing == group,
+            None => a.standing != Standing::InWindow,
+        })
         .collect();
     let details = person_details(conn, &ids, authority)?;
     let mut people: Vec<MeasurePerson> = chosen
@@ -398,7 +414,7 @@ pub fn people(
         measure,
         cohort_year,
         label: academic_year_label(cohort_year),
-        group: group.as_str().to_owned(),
+        group: group.map_or(CLOSED, Standing::as_str).to_owned(),
         as_of,
         people,
     })

@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, problem, spawn_app};
 
+/// Action, actor, before and after of an audit entry.
+type AuditRow = (String, Option<String>, Option<String>, Option<String>);
+
 fn person_id(app: &TestApp, email: &str) -> String {
     people::table
         .filter(people::email.eq(email))
@@ -270,7 +273,7 @@ async fn an_admin_correction_needs_a_reason_and_is_audited_with_before_and_after
     assert_eq!(history[0]["role"], "headteacher");
     assert_eq!(history[0]["recorded_by"], admin_id);
 
-    let entries: Vec<(String, Option<String>, Option<String>, Option<String>)> = audit_log::table
+    let entries: Vec<AuditRow> = audit_log::table
         .filter(audit_log::object_type.eq("career_entry"))
         .filter(audit_log::object_id.eq(&id))
         .order(audit_log::occurred_at.asc())

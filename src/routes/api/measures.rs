@@ -32,7 +32,8 @@ pub struct MeasurePeopleQuery {
     /// The cohort year: 2022 or 2022/23.
     #[serde(default)]
     pub year: String,
-    /// achieved, not_achieved or in_window.
+    /// achieved, not_achieved, in_window, or closed (everyone whose window has closed: the
+    /// denominator).
     #[serde(default)]
     pub group: String,
     pub authority: Option<String>,
@@ -53,10 +54,10 @@ pub fn export_format(format: Option<&str>) -> AppResult<Option<ExportFormat>> {
     }
 }
 
-/// The scope's authority and the parsed year and group of a drill-down.
-pub fn drill_down_params(year: &str, group: &str) -> AppResult<(i32, Standing)> {
+/// The cohort year and group of a drill-down, each named when it is wrong.
+pub fn drill_down_params(year: &str, group: &str) -> AppResult<(i32, Option<Standing>)> {
     let year_parsed = parse_academic_year(year);
-    let group_parsed = Standing::parse(group);
+    let group_parsed = measures::parse_group(group);
     let mut errors = Vec::new();
     if year_parsed.is_none() {
         errors.push(crate::domain::FieldError::new(
