@@ -463,10 +463,6 @@ fn person_details(
         .collect())
 }
 
-fn pct_heading(language: Language, key: &str) -> String {
-    t(language, key)
-}
-
 /// Every measure's figures as one table: a row per measure and cohort year.
 pub fn figures_table(figures: &[MeasureFigures], language: Language) -> Table {
     let mut table = Table::new(
@@ -481,7 +477,7 @@ pub fn figures_table(figures: &[MeasureFigures], language: Language) -> Table {
             "measures-col-in-window",
         ]
         .iter()
-        .map(|key| pct_heading(language, key))
+        .map(|key| t(language, key))
         .collect(),
     );
     for figure in figures {
