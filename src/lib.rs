@@ -12,6 +12,7 @@ pub mod error;
 pub mod evaluations;
 pub mod i18n;
 pub mod mail;
+pub mod outcomes;
 pub mod profile;
 pub mod reminders;
 pub mod reports;

@@ -374,6 +374,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     session_reminders,
     imports,
+    measures,
+    measure_programmes,
 );
 
 diesel::table! {
@@ -401,3 +403,28 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    measures (id) {
+        id -> Text,
+        code -> Text,
+        name_en -> Text,
+        name_cy -> Text,
+        start_event -> Text,
+        outcome -> Text,
+        window_months -> Integer,
+        target_pct -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    measure_programmes (measure_id, programme_code) {
+        measure_id -> Text,
+        programme_code -> Text,
+    }
+}
+
+diesel::joinable!(measure_programmes -> measures (measure_id));

@@ -12,6 +12,7 @@ pub mod evaluation_form;
 pub mod icalendar;
 pub mod import;
 pub mod language;
+pub mod measures;
 pub mod organisation;
 pub mod password;
 pub mod person_name;

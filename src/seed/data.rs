@@ -134,6 +134,11 @@ pub const CONSORTIUM: Consortium = Consortium {
 /// Demo participants fill the seats; their email addresses are numbered from 1.
 const PARTICIPANT_EMAIL_DOMAIN: &str = "demo.llwybr.cymru";
 
+/// The email of a demo alumnus of a historic cohort (see `seed::outcomes`).
+pub fn alumnus_email(number: usize) -> String {
+    format!("alumni.{number:03}@{PARTICIPANT_EMAIL_DOMAIN}")
+}
+
 pub fn participant_email(number: usize) -> String {
     format!("participant.{number:03}@{PARTICIPANT_EMAIL_DOMAIN}")
 }

@@ -12,6 +12,7 @@ mod catalogue;
 mod data;
 mod evaluations;
 mod organisations;
+mod outcomes;
 mod participants;
 mod tally;
 #[cfg(test)]
@@ -110,6 +111,7 @@ fn load(conn: &mut DbConnection, hashes: &PasswordHashes) -> AppResult<Tally> {
         }
     }
     evaluations::ensure_finished_cohort(conn, lead_id, now)?;
+    outcomes::ensure_history(conn, &places, lead_id, now)?;
     Ok(tally)
 }
 

@@ -4,9 +4,11 @@ pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod calendar;
+pub mod career;
 pub mod cohorts;
 pub mod evaluations;
 pub mod me;
+pub mod measures;
 pub mod openapi;
 pub mod programmes;
 pub mod sessions;
@@ -61,6 +63,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluations::create_form)
         .service(evaluations::list_forms)
         .service(evaluations::show_form)
+        .service(career::mine)
+        .service(career::add_mine)
+        .service(career::update_mine)
+        .service(career::delete_mine)
+        .service(career::of_person)
+        .service(career::add_for_person)
+        .service(career::correct)
+        .service(measures::figures)
+        .service(measures::people)
+        .service(measures::list)
+        .service(measures::create)
+        .service(measures::update)
         .service(openapi::document)
         .configure(admin::configure);
 }

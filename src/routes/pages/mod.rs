@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod calendar;
+pub mod career;
 pub mod certificate;
 pub mod context;
 pub mod enrolment;
@@ -14,6 +15,7 @@ pub mod evaluations;
 pub mod home;
 pub mod language;
 pub mod lead;
+pub mod measures;
 pub mod multipart;
 pub mod profile;
 pub mod session;
@@ -73,5 +75,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluation_forms::new_form)
         .service(evaluation_forms::create_form)
         .service(evaluation_forms::show_page)
+        .service(career::mine)
+        .service(career::add_mine)
+        .service(career::remove_mine)
+        .service(career::change_mine)
+        .service(career::of_person)
+        .service(career::add_for_person)
+        .service(career::correct)
+        .service(measures::report)
+        .service(measures::people)
+        .service(measures::admin_list)
+        .service(measures::admin_save)
         .configure(admin::configure);
 }

@@ -1,0 +1,3 @@
+DROP INDEX enrolments_programme_status;
+DROP TABLE measure_programmes;
+DROP TABLE measures;
