@@ -24,3 +24,4 @@ mod reminders;
 mod smtp;
 mod smtp_server;
 mod stages;
+mod synthetic;
