@@ -6,12 +6,12 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::Rng;
 
+use super::Context;
 use super::catalogue::Programme;
 use super::enrolments::Plan;
 use super::insert::insert_rows;
 use super::organisations::Places;
 use super::people::{Staff, date};
-use super::Context;
 use crate::db::DbConnection;
 use crate::db::schema::career_entries;
 use crate::domain::career::{CAREER_ROLES, rank};
@@ -84,7 +84,10 @@ pub fn insert(
             role
         };
         let on = cohort.ends_on
-            + Duration::days(cx.rng.random_range(PROMOTED_WITHIN_DAYS.0..PROMOTED_WITHIN_DAYS.1));
+            + Duration::days(
+                cx.rng
+                    .random_range(PROMOTED_WITHIN_DAYS.0..PROMOTED_WITHIN_DAYS.1),
+            );
         if on <= cx.today && promoted[person].is_none_or(|(earlier, _)| on < earlier) {
             promoted[person] = Some((on, role));
         }
@@ -97,9 +100,9 @@ pub fn insert(
         let (before, promotion) = match promoted[n] {
             Some((on, role)) => {
                 // The post before must rank below the one promoted to.
-                let below = rank(role).and_then(|r| r.checked_sub(1)).map_or("teacher", |r| {
-                    CAREER_ROLES[r]
-                });
+                let below = rank(role)
+                    .and_then(|r| r.checked_sub(1))
+                    .map_or("teacher", |r| CAREER_ROLES[r]);
                 let before = if rank(current[n]) < rank(role) {
                     current[n]
                 } else {

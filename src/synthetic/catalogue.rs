@@ -18,16 +18,48 @@ use crate::seed::data::PROGRAMMES;
 const TOPICS: [(&str, &str, &str); 12] = [
     ("coaching", "Coaching and mentoring", "Hyfforddi a mentora"),
     ("leading-learning", "Leading learning", "Arwain dysgu"),
-    ("curriculum", "Curriculum for Wales in practice", "Cwricwlwm i Gymru ar waith"),
-    ("evidence", "Using data and evidence", "Defnyddio data a thystiolaeth"),
-    ("wellbeing", "Wellbeing and inclusion", "Lles a chynhwysiant"),
-    ("welsh-pedagogy", "Welsh-medium pedagogy", "Addysgeg cyfrwng Cymraeg"),
-    ("alnet", "Additional learning needs", "Anghenion dysgu ychwanegol"),
+    (
+        "curriculum",
+        "Curriculum for Wales in practice",
+        "Cwricwlwm i Gymru ar waith",
+    ),
+    (
+        "evidence",
+        "Using data and evidence",
+        "Defnyddio data a thystiolaeth",
+    ),
+    (
+        "wellbeing",
+        "Wellbeing and inclusion",
+        "Lles a chynhwysiant",
+    ),
+    (
+        "welsh-pedagogy",
+        "Welsh-medium pedagogy",
+        "Addysgeg cyfrwng Cymraeg",
+    ),
+    (
+        "alnet",
+        "Additional learning needs",
+        "Anghenion dysgu ychwanegol",
+    ),
     ("digital", "Digital competence", "Cymhwysedd digidol"),
-    ("equity", "Tackling the impact of poverty", "Mynd i'r afael ag effaith tlodi"),
+    (
+        "equity",
+        "Tackling the impact of poverty",
+        "Mynd i'r afael ag effaith tlodi",
+    ),
     ("enquiry", "Professional enquiry", "Ymholi proffesiynol"),
-    ("assessment", "Assessment for progression", "Asesu ar gyfer dilyniant"),
-    ("collaboration", "Leading collaboration", "Arwain cydweithio"),
+    (
+        "assessment",
+        "Assessment for progression",
+        "Asesu ar gyfer dilyniant",
+    ),
+    (
+        "collaboration",
+        "Leading collaboration",
+        "Arwain cydweithio",
+    ),
 ];
 const TOPICS_PER_STAGE: usize = 4;
 const DELIVERY: [&str; 3] = ["english", "welsh", "bilingual"];

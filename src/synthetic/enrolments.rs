@@ -156,7 +156,15 @@ pub fn plan(
         if group != Some((programme, year)) {
             group = Some((programme, year));
             number = 1;
-            cohorts.push(new_cohort(cx, staff, programmes, years, p, usize::from(year), number));
+            cohorts.push(new_cohort(
+                cx,
+                staff,
+                programmes,
+                years,
+                p,
+                usize::from(year),
+                number,
+            ));
         }
         let (status, ticket) = loop {
             let Some(cohort) = cohorts.last_mut() else {
@@ -172,7 +180,8 @@ pub fn plan(
                     status = EnrolmentStatus::Waitlisted;
                 } else {
                     number += 1;
-                    let next = new_cohort(cx, staff, programmes, years, p, usize::from(year), number);
+                    let next =
+                        new_cohort(cx, staff, programmes, years, p, usize::from(year), number);
                     cohorts.push(next);
                     continue;
                 }
@@ -191,7 +200,8 @@ pub fn plan(
         let cohort_index = cohorts.len() - 1;
         let cohort = &cohorts[cohort_index];
         let last_day = cohort.applications_close_on.min(cx.today);
-        let applied_at = random_time(&mut cx.rng, cohort.applications_open_on, last_day).min(cx.now);
+        let applied_at =
+            random_time(&mut cx.rng, cohort.applications_open_on, last_day).min(cx.now);
         enrolments.push(Enrolment {
             id: 0,
             person,
@@ -259,8 +269,8 @@ fn new_cohort(
     let start_year = years.starting(year);
     let year_starts = date(start_year, 9, 1);
     let starts_on = year_starts + Duration::days(cx.rng.random_range(7..170));
-    let ends_on = (starts_on + Duration::days(cx.rng.random_range(90..260)))
-        .min(date(start_year + 1, 7, 20));
+    let ends_on =
+        (starts_on + Duration::days(cx.rng.random_range(90..260))).min(date(start_year + 1, 7, 20));
     let phase = if ends_on < cx.today {
         Phase::Ended
     } else if starts_on <= cx.today {
@@ -385,7 +395,10 @@ pub fn insert(
             updated_at: created_at,
         });
         let middle = cohort.starts_on + (cohort.ends_on - cohort.starts_on) / 2;
-        for (n, day) in [cohort.starts_on, middle, cohort.ends_on].into_iter().enumerate() {
+        for (n, day) in [cohort.starts_on, middle, cohort.ends_on]
+            .into_iter()
+            .enumerate()
+        {
             session_rows.push(SessionRow {
                 id: cx.ids.next_text(),
                 cohort_id: cohort.id.clone(),
@@ -443,9 +456,19 @@ pub fn insert(
         };
         let mut endorsed_at = None;
         use EnrolmentStatus::*;
-        let first = if endorsed { AwaitingEndorsement } else { e.status };
+        let first = if endorsed {
+            AwaitingEndorsement
+        } else {
+            e.status
+        };
         let person_id = Some(person.id.clone());
-        let seat_or_wait = |s: EnrolmentStatus| if s == Waitlisted { Waitlisted } else { Confirmed };
+        let seat_or_wait = |s: EnrolmentStatus| {
+            if s == Waitlisted {
+                Waitlisted
+            } else {
+                Confirmed
+            }
+        };
         match (endorsed, e.status) {
             (_, AwaitingEndorsement) => history.push(cx, AwaitingEndorsement, &person_id, 0),
             (true, Declined) => {
@@ -521,7 +544,8 @@ impl History<'_> {
         within_days: i64,
     ) {
         if within_days > 0 {
-            let later = self.at + Duration::seconds(cx.rng.random_range(3_600..within_days * 86_400));
+            let later =
+                self.at + Duration::seconds(cx.rng.random_range(3_600..within_days * 86_400));
             self.at = later.min(cx.now).max(self.at);
         }
         self.events.push(EventRow {

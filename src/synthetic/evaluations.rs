@@ -195,9 +195,8 @@ pub fn insert(
             let responds = cx.rng.random_range(0..invitations_left) < responses_left;
             invitations_left -= 1;
             let invitation_id = cx.ids.next_text();
-            let submitted_at = responds.then(|| {
-                round.opens_at + Duration::seconds(cx.rng.random_range(0..=open_seconds))
-            });
+            let submitted_at = responds
+                .then(|| round.opens_at + Duration::seconds(cx.rng.random_range(0..=open_seconds)));
             let reminded = (!responds && open_seconds >= 7 * 86_400)
                 .then(|| round.opens_at + Duration::days(7));
             invitation_rows.push(InvitationRow {
@@ -243,7 +242,11 @@ pub fn insert(
                         continue;
                     }
                     extra_left -= 1;
-                    let list = if comment == 1 { &WORKED_WELL } else { &EVEN_BETTER };
+                    let list = if comment == 1 {
+                        &WORKED_WELL
+                    } else {
+                        &EVEN_BETTER
+                    };
                     (None, Some(list[cx.rng.random_range(0..list.len())]))
                 };
                 answer_rows.push(AnswerRow {

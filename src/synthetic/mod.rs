@@ -82,7 +82,9 @@ pub struct Summary {
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
     /// The database already holds people, and `force` was not given.
-    #[error("the database already holds {0} people; pass --force to add a synthetic consortium to it")]
+    #[error(
+        "the database already holds {0} people; pass --force to add a synthetic consortium to it"
+    )]
     NotEmpty(i64),
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
@@ -158,8 +160,7 @@ fn fill(
     let programmes = catalogue::insert_programmes(conn, cx, &staff.stages, &providers)?;
     let mut plan = enrolments::plan(cx, &staff, &programmes, &years, options.enrolments)?;
     let written = enrolments::insert(conn, cx, &mut plan, &staff, &programmes)?;
-    let evaluated =
-        evaluations::insert(conn, cx, &plan, &staff, &programmes, options.answers)?;
+    let evaluated = evaluations::insert(conn, cx, &plan, &staff, &programmes, options.answers)?;
     let career_entries =
         careers::insert(conn, cx, &plan, &staff, &programmes, &places, years.first)?;
     Ok(Summary {
@@ -241,11 +242,9 @@ pub async fn run_command(
                 &[("people", people.to_string())]
             )
         )),
-        Err(GenerateError::Failed(error)) => Err(error.context(t_with(
-            language,
-            "synthetic-failed",
-            &[],
-        ))),
+        Err(GenerateError::Failed(error)) => {
+            Err(error.context(t_with(language, "synthetic-failed", &[])))
+        }
     }
 }
 

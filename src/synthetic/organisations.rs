@@ -29,13 +29,41 @@ const LANGUAGE_WEIGHTS: [(&str, u32); 4] = [
     ("bilingual", 7),
     ("dual", 3),
 ];
-const CATEGORY_WEIGHTS: [(&str, u32); 4] = [("green", 40), ("yellow", 35), ("amber", 18), ("red", 7)];
+const CATEGORY_WEIGHTS: [(&str, u32); 4] =
+    [("green", 40), ("yellow", 35), ("amber", 18), ("red", 7)];
 const PLACES: [&str; 32] = [
-    "Aberdâr", "Abercynon", "Barri", "Betws", "Bryncae", "Cefn Coed", "Coety", "Cwmbach",
-    "Dinas", "Dowlais", "Glyncoch", "Gwaelod", "Hirwaun", "Llanilltud", "Llantrisant",
-    "Maesteg", "Merthyr Vale", "Nant-y-moel", "Pencoed", "Penarth", "Penrhys", "Pentre",
-    "Pontypridd", "Porth", "Radur", "Rhiwbeina", "Sain Tathan", "Tonypandy", "Treforest",
-    "Treherbert", "Trelái", "Ynyshir",
+    "Aberdâr",
+    "Abercynon",
+    "Barri",
+    "Betws",
+    "Bryncae",
+    "Cefn Coed",
+    "Coety",
+    "Cwmbach",
+    "Dinas",
+    "Dowlais",
+    "Glyncoch",
+    "Gwaelod",
+    "Hirwaun",
+    "Llanilltud",
+    "Llantrisant",
+    "Maesteg",
+    "Merthyr Vale",
+    "Nant-y-moel",
+    "Pencoed",
+    "Penarth",
+    "Penrhys",
+    "Pentre",
+    "Pontypridd",
+    "Porth",
+    "Radur",
+    "Rhiwbeina",
+    "Sain Tathan",
+    "Tonypandy",
+    "Treforest",
+    "Treherbert",
+    "Trelái",
+    "Ynyshir",
 ];
 
 pub struct Places {
@@ -115,7 +143,9 @@ pub fn insert_places(
         .into_iter()
         .flatten()
         .collect();
-    let wanted = people.div_ceil(PEOPLE_PER_SCHOOL).max(LOCAL_AUTHORITIES.len());
+    let wanted = people
+        .div_ceil(PEOPLE_PER_SCHOOL)
+        .max(LOCAL_AUTHORITIES.len());
     let mut next_number = vec![1000_u32; authorities.len()];
     let mut rows = Vec::with_capacity(wanted);
     let mut planned = Vec::with_capacity(wanted);
@@ -127,7 +157,10 @@ pub fn insert_places(
             pick_weighted(&mut cx.rng, &AUTHORITY_WEIGHTS)
         };
         let number = loop {
-            let candidate = format!("{}{:04}", authority_numbers[authority], next_number[authority]);
+            let candidate = format!(
+                "{}{:04}",
+                authority_numbers[authority], next_number[authority]
+            );
             next_number[authority] += 1;
             if next_number[authority] > 9999 {
                 anyhow::bail!("no school numbers left in an authority: ask for fewer people");
@@ -137,8 +170,10 @@ pub fn insert_places(
             }
         };
         let sector = SECTOR_WEIGHTS[pick_weighted(&mut cx.rng, &SECTOR_WEIGHTS.map(|s| s.3))];
-        let language = LANGUAGE_WEIGHTS[pick_weighted(&mut cx.rng, &LANGUAGE_WEIGHTS.map(|l| l.1))].0;
-        let category = CATEGORY_WEIGHTS[pick_weighted(&mut cx.rng, &CATEGORY_WEIGHTS.map(|c| c.1))].0;
+        let language =
+            LANGUAGE_WEIGHTS[pick_weighted(&mut cx.rng, &LANGUAGE_WEIGHTS.map(|l| l.1))].0;
+        let category =
+            CATEGORY_WEIGHTS[pick_weighted(&mut cx.rng, &CATEGORY_WEIGHTS.map(|c| c.1))].0;
         let place = PLACES[n % PLACES.len()];
         // Welsh-medium schools are called by their Welsh name in English too.
         let name_cy = format!("{} {} {}", sector.2, place, n / PLACES.len() + 1);

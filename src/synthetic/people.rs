@@ -23,10 +23,36 @@ const HEAD_STAGES: [(&str, u32); 3] = [
 ];
 const WELSH_ABILITY_WEIGHTS: [u32; 6] = [25, 25, 20, 12, 10, 8];
 const SURNAMES: [&str; 30] = [
-    "Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "Hughes", "Lewis", "Morgan",
-    "Griffiths", "Price", "Rees", "Jenkins", "Owen", "James", "Phillips", "Edwards", "Powell",
-    "Harris", "Watkins", "Llewelyn", "Prydderch", "Bowen", "Gruffydd", "Pugh", "Vaughan",
-    "Howells", "Meredith", "Parry", "Bevan",
+    "Jones",
+    "Williams",
+    "Davies",
+    "Evans",
+    "Thomas",
+    "Roberts",
+    "Hughes",
+    "Lewis",
+    "Morgan",
+    "Griffiths",
+    "Price",
+    "Rees",
+    "Jenkins",
+    "Owen",
+    "James",
+    "Phillips",
+    "Edwards",
+    "Powell",
+    "Harris",
+    "Watkins",
+    "Llewelyn",
+    "Prydderch",
+    "Bowen",
+    "Gruffydd",
+    "Pugh",
+    "Vaughan",
+    "Howells",
+    "Meredith",
+    "Parry",
+    "Bevan",
 ];
 const EMAIL_DOMAIN: &str = "ysgolion.example.cymru";
 /// Programme leads: one for every two thousand people, between three and forty.
@@ -170,12 +196,26 @@ pub fn insert_people(
     let mut grants = Vec::with_capacity(count + schools + 100);
     let granted_at = cx.now;
     for person in &planned {
-        grants.push(grant(cx, &person.id, Role::Participant, None, None, granted_at));
+        grants.push(grant(
+            cx,
+            &person.id,
+            Role::Participant,
+            None,
+            None,
+            granted_at,
+        ));
     }
     for &head in &heads {
         let person = &planned[head];
         let school = person.school.map(|s| places.schools[s].id.clone());
-        grants.push(grant(cx, &person.id, Role::Headteacher, school, None, granted_at));
+        grants.push(grant(
+            cx,
+            &person.id,
+            Role::Headteacher,
+            school,
+            None,
+            granted_at,
+        ));
     }
     for authority in &places.authorities {
         for _ in 0..OFFICERS_PER_AUTHORITY {

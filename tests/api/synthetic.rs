@@ -78,7 +78,11 @@ async fn a_small_synthetic_consortium_has_the_counts_asked_for_and_keeps_every_r
     }
     for (id, capacity, seats_taken) in &cohorts {
         assert!(seats_taken <= capacity, "cohort {id} is overbooked");
-        assert_eq!(seated.get(id).copied().unwrap_or(0), *seats_taken, "cohort {id}");
+        assert_eq!(
+            seated.get(id).copied().unwrap_or(0),
+            *seats_taken,
+            "cohort {id}"
+        );
     }
 
     // Every application's person and cohort exist, and the cohort is of its programme.
