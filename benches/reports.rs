@@ -214,7 +214,7 @@ fn main() -> Result<()> {
         sections.push((backend.key().to_owned(), section));
     }
     if options.write {
-        sections.insert(0, ("about".to_owned(), about(&options)));
+        sections.insert(0, ("about".to_owned(), about()));
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");
         update_report(&path, &sections)?;
         println!("updated {}", path.display());
@@ -248,7 +248,7 @@ impl Timing {
         if n == 0 {
             return 0.0;
         }
-        if n % 2 == 1 {
+        if !n.is_multiple_of(2) {
             self.ms[n / 2]
         } else {
             (self.ms[n / 2 - 1] + self.ms[n / 2]) / 2.0
@@ -850,7 +850,7 @@ fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -858,8 +858,7 @@ fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-fn about(options: &Options) -> String {
-    let _ = options;
+fn about() -> String {
     let mut md = String::new();
     let _ = writeln!(md, "## Reports on a synthetic consortium\n");
     let _ = writeln!(
@@ -949,12 +948,17 @@ impl Outcome {
                 }
             })
             .fold(0.0_f64, f64::max);
+        let slowest_text = if slowest.is_finite() {
+            format!("{slowest:.0} ms")
+        } else {
+            "a timeout".to_owned()
+        };
         let _ = writeln!(
             md,
-            "{} URLs, {} timed requests each; the slowest median is {:.0} ms ({} the 1 s target).\n",
+            "{} URLs, {} timed requests each; the slowest median is {slowest_text} ({} the 1 s \
+             target).\n",
             self.timings.len(),
             options.requests,
-            slowest,
             if slowest < TARGET_MS {
                 "within"
             } else {
