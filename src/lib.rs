@@ -20,4 +20,5 @@ pub mod routes;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod synthetic;
 pub mod telemetry;

@@ -37,6 +37,26 @@ enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Fill an empty database with a synthetic consortium, for measuring reports at scale:
+    /// schools, people, programmes and cohorts over six academic years, enrolments, evaluation
+    /// answers and career histories. The same seed gives the same data.
+    GenerateSynthetic {
+        #[arg(long, default_value_t = 50_000)]
+        people: usize,
+        #[arg(long, default_value_t = 500_000)]
+        enrolments: usize,
+        /// Evaluation answers (about six per response).
+        #[arg(long, default_value_t = 2_000_000)]
+        answers: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Add to a database that already holds people.
+        #[arg(long)]
+        force: bool,
+        /// Language of the messages printed: en or cy.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,6 +98,26 @@ fn main() -> ExitCode {
                 } else {
                     Err(anyhow::anyhow!("nothing was imported"))
                 }
+            }
+            Command::GenerateSynthetic {
+                people,
+                enrolments,
+                answers,
+                seed,
+                force,
+                lang,
+            } => {
+                let language = llwybr::domain::language::Language::parse(&lang).unwrap_or_default();
+                let options = llwybr::synthetic::Options {
+                    people,
+                    enrolments,
+                    answers,
+                    seed,
+                    force,
+                    ..llwybr::synthetic::Options::default()
+                };
+                let pool = startup::prepare_database(&settings).await?;
+                llwybr::synthetic::run_command(&pool, options, language).await
             }
             Command::SeedDemo => {
                 let pool = startup::prepare_database(&settings).await?;

@@ -9,7 +9,7 @@
 mod accounts;
 mod calendar;
 mod catalogue;
-mod data;
+pub(crate) mod data;
 mod evaluations;
 mod organisations;
 mod outcomes;

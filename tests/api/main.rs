@@ -26,3 +26,4 @@ mod reminders;
 mod smtp;
 mod smtp_server;
 mod stages;
+mod synthetic;
