@@ -1,0 +1,15 @@
+-- Indexes for the consortium reports (participation, satisfaction, pipeline), which group
+-- hundreds of thousands of enrolments and millions of evaluation answers in one query each.
+
+-- Participation for one academic year starts from the cohorts that began in it.
+CREATE INDEX cohorts_starts_on ON cohorts(starts_on, programme_id);
+-- ... then reads each cohort's seats without visiting the enrolment rows.
+CREATE INDEX enrolments_report ON enrolments(cohort_id, status, person_id, programme_id);
+-- Staff per continuum stage and the target audience of a programme.
+CREATE INDEX people_stage ON people(stage_code, school_id);
+-- Satisfaction: the answers to the overall question with their response, read from the index.
+CREATE INDEX evaluation_answers_report ON evaluation_answers(question_id, response_id, value_int);
+-- Response rates: invitations and whether they were answered, per round.
+CREATE INDEX evaluation_invitations_report ON evaluation_invitations(round_id, responded_at);
+-- The succession pipeline: deputy and assistant heads in post now.
+CREATE INDEX career_entries_role ON career_entries(role, ended_on, person_id);

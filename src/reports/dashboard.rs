@@ -1,0 +1,60 @@
+//! The consortium dashboard: participation by year (against the baseline and the target), by
+//! authority and by programme; satisfaction by year against 95%; the succession pipeline. Each
+//! is the same report the API answers, so the dashboard and its downloads always agree.
+
+use chrono::NaiveDate;
+
+use super::participation::{self, Breakdown, Participation};
+use super::pipeline::{self, Area, Pipeline};
+use super::satisfaction::{self, Satisfaction, SatisfactionBy};
+use crate::db::DbConnection;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub by_year: Participation,
+    pub by_authority: Participation,
+    pub by_programme: Participation,
+    pub satisfaction: Satisfaction,
+    pub pipeline: Pipeline,
+}
+
+/// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`.
+pub fn build(
+    conn: &mut DbConnection,
+    request: &participation::Request,
+    today: NaiveDate,
+) -> AppResult<Dashboard> {
+    let with = |by: Breakdown| participation::Request {
+        by,
+        ..request.clone()
+    };
+    let by_year = participation::report(conn, &with(Breakdown::Year))?;
+    let by_authority = participation::report(conn, &with(Breakdown::LocalAuthority))?;
+    let by_programme = participation::report(conn, &with(Breakdown::Programme))?;
+    let satisfaction = satisfaction::report(
+        conn,
+        SatisfactionBy::Year,
+        None,
+        &satisfaction::Filter {
+            opens: None,
+            programme_id: request.programme_id.clone(),
+            authority_id: request.authority_id.clone(),
+        },
+    )?;
+    let pipeline = pipeline::report(
+        conn,
+        &Area {
+            authority_id: request.authority_id.clone(),
+            school_id: None,
+        },
+        today,
+    )?;
+    Ok(Dashboard {
+        by_year,
+        by_authority,
+        by_programme,
+        satisfaction,
+        pipeline,
+    })
+}
