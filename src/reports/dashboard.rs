@@ -3,11 +3,13 @@
 //! is the same report the API answers, so the dashboard and its downloads always agree.
 
 use chrono::NaiveDate;
+use diesel::prelude::*;
 
 use super::participation::{self, Breakdown, Participation};
 use super::pipeline::{self, Area, Pipeline};
 use super::satisfaction::{self, Satisfaction, SatisfactionBy};
 use crate::db::DbConnection;
+use crate::db::schema::local_authorities;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone)]
@@ -57,4 +59,16 @@ pub fn build(
         satisfaction,
         pipeline,
     })
+}
+
+/// Every local authority's id and names, for the filters.
+pub fn authority_names(conn: &mut DbConnection) -> AppResult<Vec<(String, String, String)>> {
+    Ok(local_authorities::table
+        .order(local_authorities::name_en.asc())
+        .select((
+            local_authorities::id,
+            local_authorities::name_en,
+            local_authorities::name_cy,
+        ))
+        .load(conn)?)
 }

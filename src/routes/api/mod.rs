@@ -9,6 +9,7 @@ pub mod evaluations;
 pub mod me;
 pub mod openapi;
 pub mod programmes;
+pub mod reports;
 pub mod sessions;
 pub mod stages;
 
@@ -61,6 +62,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluations::create_form)
         .service(evaluations::list_forms)
         .service(evaluations::show_form)
+        .service(reports::participation_report)
+        .service(reports::participation_people)
+        .service(reports::satisfaction_report)
+        .service(reports::pipeline_report)
         .service(openapi::document)
         .configure(admin::configure);
 }

@@ -76,6 +76,10 @@ use crate::routes::{api, health};
         api::admin::update_school,
         api::admin::search_audit,
         api::admin::export_me,
+        api::reports::participation_report,
+        api::reports::participation_people,
+        api::reports::satisfaction_report,
+        api::reports::pipeline_report,
         document,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -89,6 +93,7 @@ use crate::routes::{api, health};
         (name = "attendance", description = "Sessions, registers, the completion rule and completion"),
         (name = "evaluations", description = "Evaluation rounds, answering by emailed link, results (JSON and CSV), satisfaction and response rates"),
         (name = "administration", description = "For consortium admins: CSV imports, people and roles, local authorities and schools, the audit log, erasure"),
+        (name = "reports", description = "Consortium reports: participation against the baseline year and target, the people behind a figure, satisfaction against 95% with response rates, the succession pipeline; JSON, CSV or XLSX"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

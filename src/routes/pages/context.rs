@@ -22,6 +22,8 @@ pub struct UserSummary {
     pub is_headteacher: bool,
     pub runs_cohorts: bool,
     pub is_admin: bool,
+    /// Consortium admins and LA officers see the reports.
+    pub sees_reports: bool,
 }
 
 pub struct PageContext {
@@ -46,6 +48,7 @@ impl PageContext {
                 is_headteacher: u.has(Role::Headteacher),
                 runs_cohorts: u.has(Role::ProgrammeLead) || u.has(Role::ConsortiumAdmin),
                 is_admin: u.has(Role::ConsortiumAdmin),
+                sees_reports: crate::reports::ReportScope::of(u).is_ok(),
             }),
             path: req.path().to_owned(),
             switch_url: format!("/language/{}?{next}", language.other().code()),

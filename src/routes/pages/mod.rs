@@ -16,6 +16,7 @@ pub mod language;
 pub mod lead;
 pub mod multipart;
 pub mod profile;
+pub mod reports;
 pub mod session;
 
 use actix_web::web;
@@ -73,5 +74,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(evaluation_forms::new_form)
         .service(evaluation_forms::create_form)
         .service(evaluation_forms::show_page)
+        .service(reports::dashboard_page)
+        .service(reports::participation_page)
+        .service(reports::people_page)
+        .service(reports::satisfaction_page)
+        .service(reports::pipeline_page)
+        .service(reports::quarterly_page)
         .configure(admin::configure);
 }
