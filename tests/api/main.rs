@@ -21,6 +21,7 @@ mod pages;
 mod password_reset;
 mod profile;
 mod reminders;
+mod reports;
 mod smtp;
 mod smtp_server;
 mod stages;
