@@ -13,6 +13,7 @@ mod data;
 mod evaluations;
 mod organisations;
 mod participants;
+mod participation_history;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -110,6 +111,7 @@ fn load(conn: &mut DbConnection, hashes: &PasswordHashes) -> AppResult<Tally> {
         }
     }
     evaluations::ensure_finished_cohort(conn, lead_id, now)?;
+    participation_history::ensure_history(conn, &mut tally, &places, lead_id, now)?;
     Ok(tally)
 }
 
