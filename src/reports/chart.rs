@@ -191,7 +191,11 @@ mod tests {
         };
         let svg = chart.to_svg("p1");
         assert!(svg.contains(r#"aria-labelledby="p1-title p1-desc""#));
-        assert!(svg.contains(r#"<title id="p1-title">Ysgol &lt;Glan&gt; &amp; &quot;Tâf&quot;</title>"#));
+        assert!(
+            svg.contains(
+                r#"<title id="p1-title">Ysgol &lt;Glan&gt; &amp; &quot;Tâf&quot;</title>"#
+            )
+        );
         assert!(svg.contains(r#"<desc id="p1-desc">Two bars: a 1, b 2.</desc>"#));
         assert!(svg.contains("&lt;script&gt;"));
         assert!(!svg.contains("<script>"));

@@ -21,11 +21,11 @@ use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 use serde::Serialize;
 
-use crate::db::{DbConnection, MultiBackend};
 use crate::db::schema::{
     cohorts, continuum_stages, enrolments, local_authorities, people, programme_target_stages,
     programmes, schools,
 };
+use crate::db::{DbConnection, MultiBackend};
 use crate::domain::academic_year::{academic_year_bounds, academic_year_label};
 use crate::domain::language::Language;
 use crate::error::AppResult;
@@ -183,13 +183,11 @@ pub fn grouped(
 ) -> AppResult<Vec<GroupCount>> {
     let key = by.key_sql(conn);
     let rows: Vec<(Option<String>, i64, i64)> = seats!(
-        seats_from!()
-            .group_by(sql::<Nullable<Text>>(&key))
-            .select((
-                sql::<Nullable<Text>>(&key),
-                count(enrolments::person_id).aggregate_distinct(),
-                count_star(),
-            )),
+        seats_from!().group_by(sql::<Nullable<Text>>(&key)).select((
+            sql::<Nullable<Text>>(&key),
+            count(enrolments::person_id).aggregate_distinct(),
+            count_star(),
+        )),
         filter
     )
     .load(conn)?;
@@ -207,7 +205,10 @@ pub fn grouped(
 /// groups they fall in).
 pub fn totals(conn: &mut DbConnection, filter: &Filter) -> AppResult<(i64, i64)> {
     Ok(seats!(
-        seats_from!().select((count(enrolments::person_id).aggregate_distinct(), count_star())),
+        seats_from!().select((
+            count(enrolments::person_id).aggregate_distinct(),
+            count_star()
+        )),
         filter
     )
     .get_result(conn)?)
@@ -242,16 +243,17 @@ pub fn audience_reached(
     filter: &Filter,
 ) -> AppResult<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = seats!(
-        seats_from!().inner_join(
-            programme_target_stages::table.on(programme_target_stages::programme_id
-                .eq(enrolments::programme_id)
-                .and(people::stage_code.eq(programme_target_stages::stage_code.nullable())))
-        )
-        .group_by(enrolments::programme_id)
-        .select((
-            enrolments::programme_id,
-            count(enrolments::person_id).aggregate_distinct()
-        )),
+        seats_from!()
+            .inner_join(
+                programme_target_stages::table.on(programme_target_stages::programme_id
+                    .eq(enrolments::programme_id)
+                    .and(people::stage_code.eq(programme_target_stages::stage_code.nullable())))
+            )
+            .group_by(enrolments::programme_id)
+            .select((
+                enrolments::programme_id,
+                count(enrolments::person_id).aggregate_distinct()
+            )),
         filter
     )
     .load(conn)?;
@@ -713,6 +715,9 @@ mod tests {
             assert_eq!(Breakdown::parse(by.as_str()), Some(by));
         }
         assert_eq!(Breakdown::parse("authority"), None);
-        assert_eq!(Breakdown::LocalAuthority.label_key(), "report-by-local-authority");
+        assert_eq!(
+            Breakdown::LocalAuthority.label_key(),
+            "report-by-local-authority"
+        );
     }
 }

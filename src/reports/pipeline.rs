@@ -81,8 +81,7 @@ pub fn area_for(
                 .filter(|g| g.role() == Some(Role::Headteacher))
                 .find_map(|g| g.school_id.clone())
                 .ok_or(AppError::Forbidden)?;
-            if school.is_some_and(|s| s != own) || authority.is_some_and(|a| !a.trim().is_empty())
-            {
+            if school.is_some_and(|s| s != own) || authority.is_some_and(|a| !a.trim().is_empty()) {
                 return Err(AppError::Forbidden);
             }
             let authority_id = schools::table

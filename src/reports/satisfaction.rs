@@ -26,9 +26,7 @@ use crate::db::schema::{
     evaluation_responses, evaluation_rounds, people, schools,
 };
 use crate::domain::academic_year::{academic_year_bounds, academic_year_label};
-use crate::domain::evaluation::{
-    Distribution, MIN_ANONYMOUS_RESPONSES, SATISFACTION_TARGET_PCT,
-};
+use crate::domain::evaluation::{Distribution, MIN_ANONYMOUS_RESPONSES, SATISFACTION_TARGET_PCT};
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -141,26 +139,27 @@ fn distributions(
     let from = evaluation_answers::table
         .inner_join(evaluation_questions::table)
         .inner_join(
-            evaluation_responses::table.inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
+            evaluation_responses::table
+                .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
         )
         .filter(evaluation_questions::measure_key.eq("overall"))
         .filter(evaluation_answers::value_int.is_not_null());
-    let rows: Vec<(String, String, Option<i32>, i64)> = match &filter.authority_id {
-        None => narrowed!(from.group_by(group).select(select), filter).load(conn)?,
-        Some(authority) => narrowed!(
-            from.inner_join(
-                evaluation_invitations::table.on(evaluation_responses::invitation_id
-                    .eq(evaluation_invitations::id.nullable())),
+    let rows: Vec<(String, String, Option<i32>, i64)> =
+        match &filter.authority_id {
+            None => narrowed!(from.group_by(group).select(select), filter).load(conn)?,
+            Some(authority) => narrowed!(
+                from.inner_join(evaluation_invitations::table.on(
+                    evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable())
+                ),)
+                    .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+                    .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+                    .filter(schools::local_authority_id.eq(authority.clone()))
+                    .group_by(group)
+                    .select(select),
+                filter
             )
-            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-            .filter(schools::local_authority_id.eq(authority.clone()))
-            .group_by(group)
-            .select(select),
-            filter
-        )
-        .load(conn)?,
-    };
+            .load(conn)?,
+        };
     let mut found: HashMap<(String, String), Distribution> = HashMap::new();
     for (year, programme, value, count) in rows {
         let Some(slot) = value
@@ -196,8 +195,8 @@ fn invitations(
             from.inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                 .filter(schools::local_authority_id.eq(authority.clone()))
-            .group_by(group)
-            .select(select),
+                .group_by(group)
+                .select(select),
             filter
         )
         .load(conn)?,
@@ -333,6 +332,9 @@ mod tests {
         assert_eq!(row.satisfaction_pct, Some(75.0));
         assert_eq!(row.satisfied, 3);
         assert_eq!(row.target_met, Some(false));
-        assert_eq!(crate::domain::evaluation::percent(3, 4), row.satisfaction_pct);
+        assert_eq!(
+            crate::domain::evaluation::percent(3, 4),
+            row.satisfaction_pct
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Each report as `Table`s with headings in the reader's language: what the pages show and
 //! what the CSV and XLSX downloads contain, so the two never differ.
 
-use super::participation::{Breakdown, Participation, ParticipantRow};
+use super::participation::{Breakdown, ParticipantRow, Participation};
 use super::pipeline::Pipeline;
 use super::satisfaction::{Satisfaction, SatisfactionBy};
 use super::table::{Cell, Table};

@@ -11,14 +11,16 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
+use super::bad_data;
 use super::data::{self, participant_name, participant_school};
 use super::organisations::Places;
 use super::tally::Tally;
-use super::bad_data;
+use crate::db::DbConnection;
 use crate::db::evaluations as store;
 use crate::db::people::{self, NewPerson};
-use crate::db::schema::{career_entries, cohorts, enrolment_events, enrolments, evaluation_invitations};
-use crate::db::DbConnection;
+use crate::db::schema::{
+    career_entries, cohorts, enrolment_events, enrolments, evaluation_invitations,
+};
 use crate::error::AppResult;
 use crate::evaluations::new_token;
 
@@ -118,10 +120,26 @@ pub fn ensure_history(
             let mut seated = Vec::new();
             for number in first..first + size {
                 let person_id = ensure_alumnus(conn, tally, places, number, stage.as_deref(), now)?;
-                enrol(conn, tally, &person_id, &cohort_id, &programme.id, noon(starts_on), noon(ends_on))?;
+                enrol(
+                    conn,
+                    tally,
+                    &person_id,
+                    &cohort_id,
+                    &programme.id,
+                    noon(starts_on),
+                    noon(ends_on),
+                )?;
                 seated.push(person_id);
             }
-            evaluate(conn, &form_id, &cohort_id, lead_id, &seated, unhappy, noon(ends_on))?;
+            evaluate(
+                conn,
+                &form_id,
+                &cohort_id,
+                lead_id,
+                &seated,
+                unhappy,
+                noon(ends_on),
+            )?;
         }
     }
     Ok(())
@@ -275,7 +293,13 @@ fn evaluate(
             .set(evaluation_invitations::responded_at.eq(answered_at))
             .execute(conn)?;
         let response_id = uuid::Uuid::new_v4().to_string();
-        store::insert_response(conn, &response_id, &round_id, Some(&invitation_id), answered_at)?;
+        store::insert_response(
+            conn,
+            &response_id,
+            &round_id,
+            Some(&invitation_id),
+            answered_at,
+        )?;
         store::insert_answer(conn, &response_id, "q-overall", Some(score), None)?;
     }
     Ok(())
@@ -292,11 +316,19 @@ mod tests {
             let answers = HISTORY.iter().map(|h| answering(h.1[i])).sum();
             let satisfied = HISTORY
                 .iter()
-                .map(|h| scores(answering(h.1[i]), h.2[i]).iter().filter(|s| **s >= 4).count())
+                .map(|h| {
+                    scores(answering(h.1[i]), h.2[i])
+                        .iter()
+                        .filter(|s| **s >= 4)
+                        .count()
+                })
                 .sum();
             (seats, answers, satisfied)
         };
-        assert_eq!([year(0), year(1), year(2)], [(18, 15, 13), (22, 19, 17), (28, 24, 23)]);
+        assert_eq!(
+            [year(0), year(1), year(2)],
+            [(18, 15, 13), (22, 19, 17), (28, 24, 23)]
+        );
         // +50% on the 2023/24 baseline is 27.
         assert!(year(2).0 * 100 >= year(0).0 * 150);
     }

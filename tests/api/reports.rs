@@ -285,12 +285,40 @@ fn population(app: &TestApp) -> Population {
 
     programme(conn, MLDP, "mldp-test", "MLDP", "future_middle_leader");
     programme(conn, NPQH, "npqh", "NPQH", "future_headteacher");
-    cohort(conn, "mldp19", MLDP, day("2019-10-01"), day("2020-06-30"), "english");
-    cohort(conn, "mldp20", MLDP, day("2020-10-01"), day("2021-06-30"), "welsh");
-    cohort(conn, "npqh20", NPQH, day("2021-03-01"), day("2021-07-15"), "bilingual");
+    cohort(
+        conn,
+        "mldp19",
+        MLDP,
+        day("2019-10-01"),
+        day("2020-06-30"),
+        "english",
+    );
+    cohort(
+        conn,
+        "mldp20",
+        MLDP,
+        day("2020-10-01"),
+        day("2021-06-30"),
+        "welsh",
+    );
+    cohort(
+        conn,
+        "npqh20",
+        NPQH,
+        day("2021-03-01"),
+        day("2021-07-15"),
+        "bilingual",
+    );
     let today = Utc::now().date_naive();
     let now_start = today - Duration::days(30);
-    cohort(conn, "npqh-now", NPQH, now_start, today + Duration::days(30), "english");
+    cohort(
+        conn,
+        "npqh-now",
+        NPQH,
+        now_start,
+        today + Duration::days(30),
+        "english",
+    );
 
     enrol(conn, &p1, "mldp19", MLDP, "completed");
     enrol(conn, &p4, "mldp19", MLDP, "completed");
@@ -308,7 +336,13 @@ fn population(app: &TestApp) -> Population {
 
     // 2019/20: named, both answer (5, 3). 2020/21: MLDP anonymous, three of four answer
     // (5, 4, 2); NPQH named, both answer (4, 5).
-    round(conn, "mldp19", "2020-06-30", false, &[(&p1, Some(5)), (&p4, Some(3))]);
+    round(
+        conn,
+        "mldp19",
+        "2020-06-30",
+        false,
+        &[(&p1, Some(5)), (&p4, Some(3))],
+    );
     round(
         conn,
         "mldp20",
@@ -316,11 +350,23 @@ fn population(app: &TestApp) -> Population {
         true,
         &[(&p2, Some(5)), (&p9, Some(4)), (&p5, Some(2)), (&p6, None)],
     );
-    round(conn, "npqh20", "2021-07-15", false, &[(&p3, Some(4)), (&p2, Some(5))]);
+    round(
+        conn,
+        "npqh20",
+        "2021-07-15",
+        false,
+        &[(&p3, Some(4)), (&p2, Some(5))],
+    );
 
     let admin = app.person("admin@test.cymru", &[Role::ConsortiumAdmin], None, None);
     let officer_a = app.person("officer@test.cymru", &[], None, None);
-    grant(conn, "officer@test.cymru", Role::LaOfficer, None, Some(LA_A));
+    grant(
+        conn,
+        "officer@test.cymru",
+        Role::LaOfficer,
+        None,
+        Some(LA_A),
+    );
     let head_a1 = app.person("head@test.cymru", &[], None, None);
     grant(conn, "head@test.cymru", Role::Headteacher, Some("a1"), None);
     let participant = app.person("someone@test.cymru", &[], None, None);
@@ -375,7 +421,9 @@ fn row<'a>(report: &'a Value, label: &str) -> &'a Value {
 }
 
 fn owned(rows: &[(&str, i64, i64)]) -> Vec<(String, i64, i64)> {
-    rows.iter().map(|(l, p, e)| (l.to_string(), *p, *e)).collect()
+    rows.iter()
+        .map(|(l, p, e)| (l.to_string(), *p, *e))
+        .collect()
 }
 
 #[actix_web::test]
@@ -422,9 +470,7 @@ async fn participation_by_year_against_the_baseline_and_target() {
 #[actix_web::test]
 async fn participation_by_every_breakdown() {
     let (app, people) = spawn().await;
-    let get = |by: &str| {
-        format!("/api/v1/reports/participation?by={by}&year=2020&baseline=2019")
-    };
+    let get = |by: &str| format!("/api/v1/reports/participation?by={by}&year=2020&baseline=2019");
     let token = &people.admin.token;
 
     let report = json(&app, token, &get("programme")).await;
@@ -473,7 +519,11 @@ async fn participation_by_every_breakdown() {
     let report = json(&app, token, &get("sector")).await;
     assert_eq!(
         counts(&report),
-        owned(&[("Primary", 3, 4), ("Secondary", 1, 1), ("Not recorded", 1, 1)])
+        owned(&[
+            ("Primary", 3, 4),
+            ("Secondary", 1, 1),
+            ("Not recorded", 1, 1)
+        ])
     );
 
     let report = json(&app, token, &get("support_category")).await;
@@ -566,7 +616,12 @@ async fn the_people_behind_a_figure() {
 #[actix_web::test]
 async fn satisfaction_and_response_rates() {
     let (app, people) = spawn().await;
-    let report = json(&app, &people.admin.token, "/api/v1/reports/satisfaction?by=year").await;
+    let report = json(
+        &app,
+        &people.admin.token,
+        "/api/v1/reports/satisfaction?by=year",
+    )
+    .await;
     let y2019 = row(&report, "2019/20");
     // Two invited, two answered (5, 3): too few answers to show satisfaction.
     assert_eq!(y2019["invited"], 2);
@@ -615,7 +670,12 @@ async fn satisfaction_and_response_rates() {
 
     // Cardiff's officer: invitations of Cardiff people (p1, p4; p2, p5; p3, p2), all answered;
     // anonymous answers cannot be placed, so answers 5, 3, 4, 5: three of four.
-    let report = json(&app, &people.officer_a.token, "/api/v1/reports/satisfaction").await;
+    let report = json(
+        &app,
+        &people.officer_a.token,
+        "/api/v1/reports/satisfaction",
+    )
+    .await;
     assert_eq!(report["total"]["invited"], 6);
     assert_eq!(report["total"]["responded"], 6);
     assert_eq!(report["total"]["answered"], 4);
@@ -691,7 +751,10 @@ async fn the_succession_pipeline() {
     // Cardiff's officer: by school.
     let report = json(&app, &people.officer_a.token, "/api/v1/reports/pipeline").await;
     assert_eq!(report["staff"], 5);
-    assert_eq!(row_by(&report["succession"], "School a2")["deputy_heads"], 1);
+    assert_eq!(
+        row_by(&report["succession"], "School a2")["deputy_heads"],
+        1
+    );
 }
 
 fn row_by<'a>(rows: &'a Value, label: &str) -> &'a Value {
@@ -740,9 +803,7 @@ async fn bad_parameters_are_named_in_the_callers_language() {
     let (app, people) = spawn().await;
     let response = app
         .client
-        .get(app.url(
-            "/api/v1/reports/participation?by=authority&year=twenty&format=pdf&lang=cy",
-        ))
+        .get(app.url("/api/v1/reports/participation?by=authority&year=twenty&format=pdf&lang=cy"))
         .bearer_auth(&people.admin.token)
         .send()
         .await
@@ -812,7 +873,10 @@ async fn tables_download_as_csv_and_xlsx() {
         )
         .await;
     let body = response.text().await.expect("body");
-    assert!(body.starts_with("Blwyddyn academaidd,Gwahoddwyd,"), "{body}");
+    assert!(
+        body.starts_with("Blwyddyn academaidd,Gwahoddwyd,"),
+        "{body}"
+    );
     assert!(body.contains("2020/21,6,5,83.3,5,4,80.0,Nac ydy"), "{body}");
 }
 
@@ -820,7 +884,10 @@ async fn tables_download_as_csv_and_xlsx() {
 async fn the_dashboard_and_quarterly_report_render_in_welsh() {
     let (app, people) = spawn().await;
     let response = app
-        .get_as(&people.admin.token, "/reports?year=2020&baseline=2019&lang=cy")
+        .get_as(
+            &people.admin.token,
+            "/reports?year=2020&baseline=2019&lang=cy",
+        )
         .await;
     assert_eq!(response.status(), 200);
     let page = response.text().await.expect("page");
@@ -840,11 +907,17 @@ async fn the_dashboard_and_quarterly_report_render_in_welsh() {
     // Quarter 3 of 2020/21 (March to May 2021): NPQH 2020/21 started, p3 and p2. The year so
     // far: five people, six places.
     let response = app
-        .get_as(&people.admin.token, "/reports/quarterly?year=2020&quarter=3&lang=cy")
+        .get_as(
+            &people.admin.token,
+            "/reports/quarterly?year=2020&quarter=3&lang=cy",
+        )
         .await;
     assert_eq!(response.status(), 200);
     let page = response.text().await.expect("page");
-    assert!(page.contains("Adroddiad chwarterol: chwarter 3, 2020/21"), "{page}");
+    assert!(
+        page.contains("Adroddiad chwarterol: chwarter 3, 2020/21"),
+        "{page}"
+    );
     assert!(page.contains("01/03/2021–31/05/2021"));
     assert!(page.contains("<dd>2 (2 cofrestriad)</dd>"));
     assert!(page.contains("<dd>5 (6 cofrestriad)</dd>"));

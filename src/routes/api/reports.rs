@@ -15,7 +15,7 @@ use crate::domain::academic_year::{academic_year, academic_year_label, parse_aca
 use crate::domain::language::Language;
 use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::{RequestLanguage, t, t_with};
-use crate::reports::participation::{self, Breakdown, Participation, ParticipantRow};
+use crate::reports::participation::{self, Breakdown, ParticipantRow, Participation};
 use crate::reports::pipeline::{self, Pipeline};
 use crate::reports::satisfaction::{self, Satisfaction, SatisfactionBy};
 use crate::reports::tables::{self, PipelineTable};
@@ -44,7 +44,8 @@ impl Problems {
         let raw = given(value)?;
         let format = ExportFormat::parse(raw);
         if format.is_none() {
-            self.0.push(FieldError::new("format", "report-error-format"));
+            self.0
+                .push(FieldError::new("format", "report-error-format"));
         }
         format
     }
@@ -231,7 +232,10 @@ pub fn people_title(language: Language, group: &str, year: Option<i32>) -> Strin
         Some(year) => t_with(
             language,
             "report-people-title-in",
-            &[("group", group.to_owned()), ("year", academic_year_label(year))],
+            &[
+                ("group", group.to_owned()),
+                ("year", academic_year_label(year)),
+            ],
         ),
         None => t_with(
             language,
@@ -398,12 +402,7 @@ pub async fn pipeline_report(
     problems.finish()?;
     let query = query.into_inner();
     let report = db::run(&state.pool, move |conn| {
-        let area = pipeline::area_for(
-            conn,
-            &user,
-            given(&query.authority),
-            given(&query.school),
-        )?;
+        let area = pipeline::area_for(conn, &user, given(&query.authority), given(&query.school))?;
         pipeline::report(conn, &area, today())
     })
     .await?;

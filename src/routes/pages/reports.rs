@@ -98,11 +98,7 @@ struct QuarterlyPage {
 fn query_string(pairs: &[(&str, Option<String>)]) -> String {
     let given: Vec<(&str, &str)> = pairs
         .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| (*k, v))
-        })
+        .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (*k, v)))
         .collect();
     serde_urlencoded::to_string(given).unwrap_or_default()
 }
@@ -284,7 +280,11 @@ fn participation_section(
         id: id.to_owned(),
         heading: table.title.clone(),
         svg: Some(chart.to_svg(id)),
-        links: report.rows.iter().map(|r| Some(people_link(&r.key))).collect(),
+        links: report
+            .rows
+            .iter()
+            .map(|r| Some(people_link(&r.key)))
+            .collect(),
         table,
         csv,
         xlsx,
@@ -394,7 +394,11 @@ fn participation_figures(i18n: &Translator, report: &Participation) -> Vec<Figur
             ),
         },
         Figure {
-            label: i18n.t1("report-headline-baseline", "year", &report.baseline_year_label),
+            label: i18n.t1(
+                "report-headline-baseline",
+                "year",
+                &report.baseline_year_label,
+            ),
             value: report.baseline_participants.to_string(),
         },
         Figure {
@@ -486,7 +490,12 @@ pub async fn dashboard_page(
     ];
     let mut sections = vec![
         participation_section(&i18n, "participation-year", &board.by_year, &filters),
-        satisfaction_section(&i18n, "satisfaction-year", &board.satisfaction, &sat_filters),
+        satisfaction_section(
+            &i18n,
+            "satisfaction-year",
+            &board.satisfaction,
+            &sat_filters,
+        ),
         participation_section(
             &i18n,
             "participation-authority",
@@ -507,10 +516,37 @@ pub async fn dashboard_page(
         &[PipelineTable::Stages, PipelineTable::Succession],
     ));
     let page_filters = vec![
-        field("year", i18n.t("report-by-year"), choices.years.iter().map(|c| Choice { value: c.value.clone(), label: c.label.clone() }).collect(), request.year.to_string()),
-        field("baseline", i18n.t("report-filter-baseline"), choices.years, request.baseline_year.to_string()),
-        field("authority", i18n.t("report-by-local-authority"), choices.authorities, request.authority_id.clone().unwrap_or_default()),
-        field("programme", i18n.t("report-by-programme"), choices.programmes, request.programme_id.clone().unwrap_or_default()),
+        field(
+            "year",
+            i18n.t("report-by-year"),
+            choices
+                .years
+                .iter()
+                .map(|c| Choice {
+                    value: c.value.clone(),
+                    label: c.label.clone(),
+                })
+                .collect(),
+            request.year.to_string(),
+        ),
+        field(
+            "baseline",
+            i18n.t("report-filter-baseline"),
+            choices.years,
+            request.baseline_year.to_string(),
+        ),
+        field(
+            "authority",
+            i18n.t("report-by-local-authority"),
+            choices.authorities,
+            request.authority_id.clone().unwrap_or_default(),
+        ),
+        field(
+            "programme",
+            i18n.t("report-by-programme"),
+            choices.programmes,
+            request.programme_id.clone().unwrap_or_default(),
+        ),
     ];
     render(
         StatusCode::OK,
@@ -560,11 +596,43 @@ pub async fn participation_page(
         })
         .collect();
     let page_filters = vec![
-        field("by", i18n.t("report-filter-by"), by_choices, request.by.as_str().to_owned()),
-        field("year", i18n.t("report-by-year"), choices.years.iter().map(|c| Choice { value: c.value.clone(), label: c.label.clone() }).collect(), request.year.to_string()),
-        field("baseline", i18n.t("report-filter-baseline"), choices.years, request.baseline_year.to_string()),
-        field("authority", i18n.t("report-by-local-authority"), choices.authorities, request.authority_id.clone().unwrap_or_default()),
-        field("programme", i18n.t("report-by-programme"), choices.programmes, request.programme_id.clone().unwrap_or_default()),
+        field(
+            "by",
+            i18n.t("report-filter-by"),
+            by_choices,
+            request.by.as_str().to_owned(),
+        ),
+        field(
+            "year",
+            i18n.t("report-by-year"),
+            choices
+                .years
+                .iter()
+                .map(|c| Choice {
+                    value: c.value.clone(),
+                    label: c.label.clone(),
+                })
+                .collect(),
+            request.year.to_string(),
+        ),
+        field(
+            "baseline",
+            i18n.t("report-filter-baseline"),
+            choices.years,
+            request.baseline_year.to_string(),
+        ),
+        field(
+            "authority",
+            i18n.t("report-by-local-authority"),
+            choices.authorities,
+            request.authority_id.clone().unwrap_or_default(),
+        ),
+        field(
+            "programme",
+            i18n.t("report-by-programme"),
+            choices.programmes,
+            request.programme_id.clone().unwrap_or_default(),
+        ),
     ];
     render(
         StatusCode::OK,
@@ -573,7 +641,12 @@ pub async fn participation_page(
             action: "/reports/participation".into(),
             filters: page_filters,
             figures: participation_figures(&i18n, &report),
-            sections: vec![participation_section(&i18n, "participation", &report, &filters)],
+            sections: vec![participation_section(
+                &i18n,
+                "participation",
+                &report,
+                &filters,
+            )],
             outcomes: false,
             links: report_links(&query_string(&filters), "/reports/participation"),
             page: page.context,
@@ -595,8 +668,7 @@ pub async fn people_page(
     let (by, key) = (request.by, request.key.clone());
     let filter = request.filter.clone();
     let (total, people, group) = db::run(&state.pool, move |conn| {
-        let (total, people) =
-            participation::people_behind(conn, by, key.as_deref(), &filter)?;
+        let (total, people) = participation::people_behind(conn, by, key.as_deref(), &filter)?;
         let names = participation::labels(conn, by, &key.iter().cloned().collect::<Vec<_>>())?;
         let label = participation::label_of(&names, key.as_deref());
         Ok((total, people, i18n.pick(&label.en, &label.cy).to_owned()))
@@ -606,7 +678,10 @@ pub async fn people_page(
     let title = people_title(i18n.language, &group, year);
     let qs = query_string(&[
         ("by", Some(request.by.as_str().to_owned())),
-        ("key", Some(request.key.clone().unwrap_or_else(|| "none".into()))),
+        (
+            "key",
+            Some(request.key.clone().unwrap_or_else(|| "none".into())),
+        ),
         ("year", Some(request.year.to_string())),
         ("programme", request.filter.programme_id.clone()),
         ("authority", request.filter.authority_id.clone()),
@@ -686,14 +761,35 @@ pub async fn satisfaction_page(
             "by",
             i18n.t("report-filter-by"),
             vec![
-                Choice { value: "year".into(), label: i18n.t("report-by-year") },
-                Choice { value: "programme".into(), label: i18n.t("report-by-programme") },
+                Choice {
+                    value: "year".into(),
+                    label: i18n.t("report-by-year"),
+                },
+                Choice {
+                    value: "programme".into(),
+                    label: i18n.t("report-by-programme"),
+                },
             ],
             request.by.as_str().to_owned(),
         ),
-        field("year", i18n.t("report-by-year"), years, request.year.map(|y| y.to_string()).unwrap_or_default()),
-        field("authority", i18n.t("report-by-local-authority"), choices.authorities, request.filter.authority_id.clone().unwrap_or_default()),
-        field("programme", i18n.t("report-by-programme"), choices.programmes, request.filter.programme_id.clone().unwrap_or_default()),
+        field(
+            "year",
+            i18n.t("report-by-year"),
+            years,
+            request.year.map(|y| y.to_string()).unwrap_or_default(),
+        ),
+        field(
+            "authority",
+            i18n.t("report-by-local-authority"),
+            choices.authorities,
+            request.filter.authority_id.clone().unwrap_or_default(),
+        ),
+        field(
+            "programme",
+            i18n.t("report-by-programme"),
+            choices.programmes,
+            request.filter.programme_id.clone().unwrap_or_default(),
+        ),
     ];
     let figures = vec![
         Figure {
@@ -722,7 +818,12 @@ pub async fn satisfaction_page(
             action: "/reports/satisfaction".into(),
             filters: page_filters,
             figures,
-            sections: vec![satisfaction_section(&i18n, "satisfaction", &report, &filters)],
+            sections: vec![satisfaction_section(
+                &i18n,
+                "satisfaction",
+                &report,
+                &filters,
+            )],
             outcomes: false,
             links: report_links(&query_string(&filters[1..]), "/reports/satisfaction"),
             page: page.context,
@@ -828,7 +929,12 @@ pub async fn quarterly_page(
     let mut problems = Problems::default();
     let (this_year, this_quarter) = quarterly::quarter_of(today());
     let year = problems.year("year", &query.year).unwrap_or(this_year);
-    let quarter = match query.quarter.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    let quarter = match query
+        .quarter
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
         None => this_quarter,
         Some(raw) => match raw.parse::<u32>() {
             Ok(q) if (1..=4).contains(&q) => q,
@@ -955,9 +1061,24 @@ pub async fn quarterly_page(
         })
         .collect();
     let filters = vec![
-        field("year", i18n.t("report-by-year"), choices.years, year.to_string()),
-        field("quarter", i18n.t("report-quarter"), quarters, quarter.to_string()),
-        field("authority", i18n.t("report-by-local-authority"), choices.authorities, authority_id.unwrap_or_default()),
+        field(
+            "year",
+            i18n.t("report-by-year"),
+            choices.years,
+            year.to_string(),
+        ),
+        field(
+            "quarter",
+            i18n.t("report-quarter"),
+            quarters,
+            quarter.to_string(),
+        ),
+        field(
+            "authority",
+            i18n.t("report-by-local-authority"),
+            choices.authorities,
+            authority_id.unwrap_or_default(),
+        ),
     ];
     render(
         StatusCode::OK,
