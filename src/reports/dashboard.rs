@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use super::participation::{self, Breakdown, Participation};
 use super::pipeline::{self, Area, Pipeline};
 use super::satisfaction::{self, Satisfaction, SatisfactionBy};
-use crate::db::DbConnection;
 use crate::db::schema::local_authorities;
+use crate::db::{self, DbConnection, DbPool};
 use crate::error::AppResult;
 
 #[derive(Debug, Clone)]
@@ -21,36 +21,41 @@ pub struct Dashboard {
     pub pipeline: Pipeline,
 }
 
-/// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`.
-pub fn build(
-    conn: &mut DbConnection,
+/// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`. The five
+/// reports are independent, so each runs on its own connection at the same time: the page takes
+/// as long as the slowest, not as long as all five.
+pub async fn load(
+    pool: &DbPool,
     request: &participation::Request,
     today: NaiveDate,
 ) -> AppResult<Dashboard> {
-    let with = |by: Breakdown| participation::Request {
-        by,
-        ..request.clone()
+    let participation_by = |by: Breakdown| {
+        let request = participation::Request {
+            by,
+            ..request.clone()
+        };
+        db::run(pool, move |conn| participation::report(conn, &request))
     };
-    let by_year = participation::report(conn, &with(Breakdown::Year))?;
-    let by_authority = participation::report(conn, &with(Breakdown::LocalAuthority))?;
-    let by_programme = participation::report(conn, &with(Breakdown::Programme))?;
-    let satisfaction = satisfaction::report(
-        conn,
-        SatisfactionBy::Year,
-        None,
-        &satisfaction::Filter {
-            opens: None,
-            programme_id: request.programme_id.clone(),
-            authority_id: request.authority_id.clone(),
-        },
-    )?;
-    let pipeline = pipeline::report(
-        conn,
-        &Area {
-            authority_id: request.authority_id.clone(),
-            school_id: None,
-        },
-        today,
+    let satisfaction_filter = satisfaction::Filter {
+        opens: None,
+        programme_id: request.programme_id.clone(),
+        authority_id: request.authority_id.clone(),
+    };
+    let area = Area {
+        authority_id: request.authority_id.clone(),
+        school_id: None,
+    };
+    let (by_year, by_authority, by_programme, satisfaction, pipeline) = tokio::try_join!(
+        participation_by(Breakdown::Year),
+        participation_by(Breakdown::LocalAuthority),
+        participation_by(Breakdown::Programme),
+        db::run(pool, move |conn| satisfaction::report(
+            conn,
+            SatisfactionBy::Year,
+            None,
+            &satisfaction_filter
+        )),
+        db::run(pool, move |conn| pipeline::report(conn, &area, today)),
     )?;
     Ok(Dashboard {
         by_year,

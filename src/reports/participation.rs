@@ -80,6 +80,14 @@ impl Breakdown {
         Self::ALL.into_iter().find(|b| b.as_str() == value)
     }
 
+    /// Whether the group is a property of the person or their school, not of the enrolment.
+    fn needs_person(self) -> bool {
+        !matches!(
+            self,
+            Breakdown::Year | Breakdown::Programme | Breakdown::LanguageMedium
+        )
+    }
+
     pub fn label_key(self) -> String {
         format!("report-by-{}", self.as_str().replace('_', "-"))
     }
@@ -145,15 +153,24 @@ impl Filter {
 macro_rules! seats {
     ($from:expr, $filter:expr) => {{
         let filter: &Filter = $filter;
+        let mut query = lean_seats!($from, filter);
+        if let Some(authority) = &filter.authority_id {
+            query = query.filter(schools::local_authority_id.eq(authority.clone()));
+        }
+        query
+    }};
+}
+
+/// Like `seats!` without the authority, for queries that never join the person.
+macro_rules! lean_seats {
+    ($from:expr, $filter:expr) => {{
+        let filter: &Filter = $filter;
         let mut query = boxed($from.filter(enrolments::status.eq_any(SEAT_STATUSES)));
         if let Some((from, to)) = filter.starts {
             query = query.filter(cohorts::starts_on.between(from, to));
         }
         if let Some(programme) = &filter.programme_id {
             query = query.filter(enrolments::programme_id.eq(programme.clone()));
-        }
-        if let Some(authority) = &filter.authority_id {
-            query = query.filter(schools::local_authority_id.eq(authority.clone()));
         }
         query
     }};
@@ -182,15 +199,27 @@ pub fn grouped(
     filter: &Filter,
 ) -> AppResult<Vec<GroupCount>> {
     let key = by.key_sql(conn);
-    let rows: Vec<(Option<String>, i64, i64)> = seats!(
-        seats_from!().group_by(sql::<Nullable<Text>>(&key)).select((
-            sql::<Nullable<Text>>(&key),
-            count(enrolments::person_id).aggregate_distinct(),
-            count_star(),
-        )),
-        filter
-    )
-    .load(conn)?;
+    macro_rules! grouped_by_key {
+        ($from:expr) => {
+            $from.group_by(sql::<Nullable<Text>>(&key)).select((
+                sql::<Nullable<Text>>(&key),
+                count(enrolments::person_id).aggregate_distinct(),
+                count_star(),
+            ))
+        };
+    }
+    // Joining 400,000 seats to their people costs more than the rest of the query: only when
+    // the figure needs the person or their school.
+    let rows: Vec<(Option<String>, i64, i64)> =
+        if by.needs_person() || filter.authority_id.is_some() {
+            seats!(grouped_by_key!(seats_from!()), filter).load(conn)?
+        } else {
+            lean_seats!(
+                grouped_by_key!(enrolments::table.inner_join(cohorts::table)),
+                filter
+            )
+            .load(conn)?
+        };
     Ok(rows
         .into_iter()
         .map(|(key, participants, enrolments)| GroupCount {
@@ -204,37 +233,53 @@ pub fn grouped(
 /// Distinct people and enrolments of the whole filter (people are counted once however many
 /// groups they fall in).
 pub fn totals(conn: &mut DbConnection, filter: &Filter) -> AppResult<(i64, i64)> {
-    Ok(seats!(
-        seats_from!().select((
-            count(enrolments::person_id).aggregate_distinct(),
-            count_star()
-        )),
-        filter
-    )
-    .get_result(conn)?)
+    let select = (
+        count(enrolments::person_id).aggregate_distinct(),
+        count_star(),
+    );
+    Ok(if filter.authority_id.is_some() {
+        seats!(seats_from!().select(select), filter).get_result(conn)?
+    } else {
+        lean_seats!(
+            enrolments::table.inner_join(cohorts::table).select(select),
+            filter
+        )
+        .get_result(conn)?
+    })
 }
 
 /// Per programme with target stages: people now at one of those stages (active, in the
-/// authority if one is given).
+/// authority if one is given). People are counted per stage first (one pass over them), then
+/// added up per programme: a person is at one stage, so no one is counted twice.
 pub fn target_audiences(
     conn: &mut DbConnection,
     authority_id: Option<&str>,
 ) -> AppResult<HashMap<String, i64>> {
-    let query = programme_target_stages::table
-        .inner_join(
-            people::table.on(people::stage_code.eq(programme_target_stages::stage_code.nullable())),
-        )
-        .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-        .filter(people::active.eq(true))
-        .filter(people::anonymised_at.is_null())
-        .group_by(programme_target_stages::programme_id)
-        .select((programme_target_stages::programme_id, count_star()));
-    let mut query = boxed(query);
+    let mut query = boxed(
+        people::table
+            .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+            .filter(people::active.eq(true))
+            .filter(people::anonymised_at.is_null())
+            .filter(people::stage_code.is_not_null())
+            .group_by(people::stage_code)
+            .select((people::stage_code, count_star())),
+    );
     if let Some(authority) = authority_id {
         query = query.filter(schools::local_authority_id.eq(authority.to_owned()));
     }
-    let rows: Vec<(String, i64)> = query.load(conn)?;
-    Ok(rows.into_iter().collect())
+    let per_stage: HashMap<Option<String>, i64> = query.load(conn)?.into_iter().collect();
+    let targets: Vec<(String, String)> = programme_target_stages::table
+        .select((
+            programme_target_stages::programme_id,
+            programme_target_stages::stage_code,
+        ))
+        .load(conn)?;
+    let mut audiences: HashMap<String, i64> = HashMap::new();
+    for (programme, stage) in targets {
+        *audiences.entry(programme).or_default() +=
+            per_stage.get(&Some(stage)).copied().unwrap_or(0);
+    }
+    Ok(audiences)
 }
 
 /// Per programme: participants who were, now, at one of its target stages.

@@ -456,13 +456,13 @@ pub async fn dashboard_page(
     let request = participation_request(&state, &user, &query, &mut problems)?;
     problems.finish()?;
     let scope = ReportScope::of(&user)?;
-    let for_db = request.clone();
-    let (board, choices) = db::run(&state.pool, move |conn| {
-        let board = dashboard::build(conn, &for_db, today())?;
-        let choices = choices(conn, &i18n, &scope, for_db.baseline_year)?;
-        Ok((board, choices))
-    })
-    .await?;
+    let baseline = request.baseline_year;
+    let (board, choices) = tokio::try_join!(
+        dashboard::load(&state.pool, &request, today()),
+        db::run(&state.pool, move |conn| choices(
+            conn, &i18n, &scope, baseline
+        )),
+    )?;
     let filters = [
         ("year", Some(request.year.to_string())),
         ("baseline", Some(request.baseline_year.to_string())),
