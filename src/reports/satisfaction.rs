@@ -119,6 +119,9 @@ macro_rules! narrowed {
     }};
 }
 
+/// (academic year, programme, answer, how many gave it).
+type AnswerCount = (String, String, Option<i32>, i64);
+
 /// The questions satisfaction is measured on (one per form at most).
 fn overall_questions(conn: &mut DbConnection) -> AppResult<Vec<String>> {
     Ok(evaluation_questions::table
@@ -152,10 +155,7 @@ fn rounds_in(
 /// For the whole region the answers are counted per round, reading only the answers and their
 /// responses (joining each of millions of answers to its round and cohort would cost more than
 /// the count), and the rounds placed in a year and programme afterwards.
-fn region_distributions(
-    conn: &mut DbConnection,
-    filter: &Filter,
-) -> AppResult<Vec<(String, String, Option<i32>, i64)>> {
+fn region_distributions(conn: &mut DbConnection, filter: &Filter) -> AppResult<Vec<AnswerCount>> {
     let overall = overall_questions(conn)?;
     let per_round: Vec<(String, Option<i32>, i64)> = evaluation_answers::table
         .inner_join(evaluation_responses::table)
@@ -236,7 +236,7 @@ fn distributions(
              FROM evaluation_questions WHERE evaluation_questions.measure_key = 'overall')",
         ))
         .filter(evaluation_answers::value_int.is_not_null());
-    let rows: Vec<(String, String, Option<i32>, i64)> =
+    let rows: Vec<AnswerCount> =
         match &filter.authority_id {
             None => region_distributions(conn, filter)?,
             Some(authority) => narrowed!(
