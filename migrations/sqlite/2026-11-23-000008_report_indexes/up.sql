@@ -9,8 +9,9 @@ CREATE INDEX enrolments_report ON enrolments(cohort_id, status, person_id, progr
 CREATE INDEX enrolments_person_report ON enrolments(person_id, status, cohort_id, programme_id);
 -- Staff per continuum stage and the target audience of a programme.
 CREATE INDEX people_stage ON people(stage_code, school_id, active, anonymised_at);
--- Satisfaction: the answers to the overall question with their response, read from the index.
-CREATE INDEX evaluation_answers_report ON evaluation_answers(question_id, response_id, value_int);
+-- Satisfaction: each response's answer to the overall question, read from the index (for the
+-- region per round, for one authority from its people's responses).
+CREATE INDEX evaluation_answers_report ON evaluation_answers(response_id, question_id, value_int);
 -- Response rates: invitations and whether they were answered, per round, and for one
 -- authority from its people.
 CREATE INDEX evaluation_invitations_report ON evaluation_invitations(round_id, responded_at);
