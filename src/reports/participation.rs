@@ -34,7 +34,8 @@ use crate::i18n::t;
 /// The statuses of an enrolment that held a seat.
 pub const SEAT_STATUSES: [&str; 3] = ["confirmed", "completed", "not_completed"];
 
-/// The most people a drill-down lists; the count above the list is always the whole figure.
+/// The most people a drill-down lists on a page or in JSON; the count above the list is always
+/// the whole figure, and a download lists everyone.
 pub const DRILL_DOWN_LIMIT: i64 = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -451,12 +452,13 @@ type SeatRow = (
 );
 
 /// The seats behind one group of a breakdown (`key` `None`: the "not recorded" group), and how
-/// many there are in all; at most `DRILL_DOWN_LIMIT` are returned.
+/// many there are in all; at most `limit` are returned.
 pub fn people_behind(
     conn: &mut DbConnection,
     by: Breakdown,
     key: Option<&str>,
     filter: &Filter,
+    limit: i64,
 ) -> AppResult<(i64, Vec<ParticipantRow>)> {
     let mut filter = filter.clone();
     if by == Breakdown::Year {
@@ -505,7 +507,7 @@ pub fn people_behind(
     let total: i64 = narrowed!().select(count_star()).get_result(conn)?;
     let rows: Vec<SeatRow> = narrowed!()
         .order((people::name.asc(), cohorts::starts_on.asc()))
-        .limit(DRILL_DOWN_LIMIT)
+        .limit(limit)
         .select((
             people::id,
             people::name,

@@ -264,8 +264,20 @@ pub async fn participation_people(
     let format = problems.format(&query.format);
     problems.finish()?;
     let (by, key) = (request.by, request.key.clone());
+    // A download is for the whole list; the JSON answer is for reading.
+    let limit = if format.is_some() {
+        i64::MAX
+    } else {
+        participation::DRILL_DOWN_LIMIT
+    };
     let (total, people) = db::run(&state.pool, move |conn| {
-        participation::people_behind(conn, request.by, request.key.as_deref(), &request.filter)
+        participation::people_behind(
+            conn,
+            request.by,
+            request.key.as_deref(),
+            &request.filter,
+            limit,
+        )
     })
     .await?;
     match format {

@@ -668,7 +668,13 @@ pub async fn people_page(
     let (by, key) = (request.by, request.key.clone());
     let filter = request.filter.clone();
     let (total, people, group) = db::run(&state.pool, move |conn| {
-        let (total, people) = participation::people_behind(conn, by, key.as_deref(), &filter)?;
+        let (total, people) = participation::people_behind(
+            conn,
+            by,
+            key.as_deref(),
+            &filter,
+            participation::DRILL_DOWN_LIMIT,
+        )?;
         let names = participation::labels(conn, by, &key.iter().cloned().collect::<Vec<_>>())?;
         let label = participation::label_of(&names, key.as_deref());
         Ok((total, people, i18n.pick(&label.en, &label.cy).to_owned()))
