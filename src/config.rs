@@ -55,6 +55,8 @@ pub struct Settings {
     pub imports: ImportSettings,
     #[serde(default)]
     pub retention: RetentionSettings,
+    #[serde(default)]
+    pub reports: ReportSettings,
 }
 
 fn default_environment() -> Environment {
@@ -217,6 +219,15 @@ impl Settings {
                     .into(),
             ));
         }
+        if !(2000..=2100).contains(&self.reports.baseline_year)
+            || self.reports.participation_target_pct < 0
+        {
+            return Err(ConfigError::Invalid(
+                "reports.baseline_year must be a year from 2000 to 2100 and \
+                 reports.participation_target_pct must not be negative"
+                    .into(),
+            ));
+        }
         if self.database.pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "database.pool_size must be at least 1".into(),
@@ -284,6 +295,25 @@ impl Default for RetentionSettings {
         Self {
             inactive_after_days: 0,
             interval_secs: 3600,
+        }
+    }
+}
+
+/// The consortium's participation target.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    /// The academic year (by the calendar year it starts) participation is measured against.
+    pub baseline_year: i32,
+    /// The growth over the baseline year the consortium aims for, in percent.
+    pub participation_target_pct: i32,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        Self {
+            baseline_year: 2023,
+            participation_target_pct: 50,
         }
     }
 }

@@ -14,6 +14,7 @@ mod evaluations;
 mod organisations;
 mod outcomes;
 mod participants;
+mod participation_history;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -112,6 +113,7 @@ fn load(conn: &mut DbConnection, hashes: &PasswordHashes) -> AppResult<Tally> {
     }
     evaluations::ensure_finished_cohort(conn, lead_id, now)?;
     outcomes::ensure_history(conn, &places, lead_id, now)?;
+    participation_history::ensure_history(conn, &mut tally, &places, lead_id, now)?;
     Ok(tally)
 }
 

@@ -23,6 +23,7 @@ mod pages;
 mod password_reset;
 mod profile;
 mod reminders;
+mod reports;
 mod smtp;
 mod smtp_server;
 mod stages;

@@ -11,6 +11,7 @@ pub mod me;
 pub mod measures;
 pub mod openapi;
 pub mod programmes;
+pub mod reports;
 pub mod sessions;
 pub mod stages;
 
@@ -75,6 +76,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(measures::list)
         .service(measures::create)
         .service(measures::update)
+        .service(reports::participation_report)
+        .service(reports::participation_people)
+        .service(reports::satisfaction_report)
+        .service(reports::pipeline_report)
         .service(openapi::document)
         .configure(admin::configure);
 }

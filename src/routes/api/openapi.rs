@@ -88,6 +88,10 @@ use crate::routes::{api, health};
         api::measures::list,
         api::measures::create,
         api::measures::update,
+        api::reports::participation_report,
+        api::reports::participation_people,
+        api::reports::satisfaction_report,
+        api::reports::pipeline_report,
         document,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -102,6 +106,7 @@ use crate::routes::{api, health};
         (name = "evaluations", description = "Evaluation rounds, answering by emailed link, results (JSON and CSV), satisfaction and response rates"),
         (name = "administration", description = "For consortium admins: CSV imports, people and roles, local authorities and schools, the audit log, erasure"),
         (name = "outcomes", description = "Outcome measures per cohort year, the people behind each figure (JSON, CSV, XLSX), and their definitions"),
+        (name = "reports", description = "Consortium reports: participation against the baseline year and target, the people behind a figure, satisfaction against 95% with response rates, the succession pipeline; JSON, CSV or XLSX"),
         (name = "operations", description = "Health and readiness"),
     )
 )]

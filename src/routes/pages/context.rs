@@ -24,6 +24,8 @@ pub struct UserSummary {
     pub is_admin: bool,
     /// Consortium admins and LA officers see the outcome measures.
     pub sees_measures: bool,
+    /// Consortium admins and LA officers see the reports.
+    pub sees_reports: bool,
 }
 
 pub struct PageContext {
@@ -49,6 +51,7 @@ impl PageContext {
                 runs_cohorts: u.has(Role::ProgrammeLead) || u.has(Role::ConsortiumAdmin),
                 is_admin: u.has(Role::ConsortiumAdmin),
                 sees_measures: u.has(Role::ConsortiumAdmin) || u.has(Role::LaOfficer),
+                sees_reports: crate::reports::ReportScope::of(u).is_ok(),
             }),
             path: req.path().to_owned(),
             switch_url: format!("/language/{}?{next}", language.other().code()),

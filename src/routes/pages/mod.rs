@@ -18,6 +18,7 @@ pub mod lead;
 pub mod measures;
 pub mod multipart;
 pub mod profile;
+pub mod reports;
 pub mod session;
 
 use actix_web::web;
@@ -86,5 +87,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(measures::people)
         .service(measures::admin_list)
         .service(measures::admin_save)
+        .service(reports::dashboard_page)
+        .service(reports::participation_page)
+        .service(reports::people_page)
+        .service(reports::satisfaction_page)
+        .service(reports::pipeline_page)
+        .service(reports::quarterly_page)
         .configure(admin::configure);
 }

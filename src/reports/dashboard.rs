@@ -1,0 +1,79 @@
+//! The consortium dashboard: participation by year (against the baseline and the target), by
+//! authority and by programme; satisfaction by year against 95%; the succession pipeline. Each
+//! is the same report the API answers, so the dashboard and its downloads always agree.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::participation::{self, Breakdown, Participation};
+use super::pipeline::{self, Area, Pipeline};
+use super::satisfaction::{self, Satisfaction, SatisfactionBy};
+use crate::db::schema::local_authorities;
+use crate::db::{self, DbConnection, DbPool};
+use crate::error::AppResult;
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub by_year: Participation,
+    pub by_authority: Participation,
+    pub by_programme: Participation,
+    pub satisfaction: Satisfaction,
+    pub pipeline: Pipeline,
+}
+
+/// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`. The five
+/// reports are independent, so each runs on its own connection at the same time: the page takes
+/// as long as the slowest, not as long as all five.
+pub async fn load(
+    pool: &DbPool,
+    request: &participation::Request,
+    today: NaiveDate,
+) -> AppResult<Dashboard> {
+    let participation_by = |by: Breakdown| {
+        let request = participation::Request {
+            by,
+            ..request.clone()
+        };
+        db::run(pool, move |conn| participation::report(conn, &request))
+    };
+    let satisfaction_filter = satisfaction::Filter {
+        opens: None,
+        programme_id: request.programme_id.clone(),
+        authority_id: request.authority_id.clone(),
+    };
+    let area = Area {
+        authority_id: request.authority_id.clone(),
+        school_id: None,
+    };
+    let (by_year, by_authority, by_programme, satisfaction, pipeline) = tokio::try_join!(
+        participation_by(Breakdown::Year),
+        participation_by(Breakdown::LocalAuthority),
+        participation_by(Breakdown::Programme),
+        db::run(pool, move |conn| satisfaction::report(
+            conn,
+            SatisfactionBy::Year,
+            None,
+            &satisfaction_filter
+        )),
+        db::run(pool, move |conn| pipeline::report(conn, &area, today)),
+    )?;
+    Ok(Dashboard {
+        by_year,
+        by_authority,
+        by_programme,
+        satisfaction,
+        pipeline,
+    })
+}
+
+/// Every local authority's id and names, for the filters.
+pub fn authority_names(conn: &mut DbConnection) -> AppResult<Vec<(String, String, String)>> {
+    Ok(local_authorities::table
+        .order(local_authorities::name_en.asc())
+        .select((
+            local_authorities::id,
+            local_authorities::name_en,
+            local_authorities::name_cy,
+        ))
+        .load(conn)?)
+}
