@@ -37,8 +37,27 @@ use chrono::{Datelike, Utc};
 use diesel::prelude::*;
 use llwybr::db::{self, DbConnection};
 
-/// The URLs measured. The report endpoints are being built; enable each as it lands.
+/// The URLs measured: every report, its dashboard and pages, and the heavier read endpoints.
 const REPORT_URLS: &[&str] = &[
+    "/api/v1/reports/participation?by=year",
+    "/api/v1/reports/participation?by=local_authority",
+    "/api/v1/reports/participation?by=programme",
+    "/api/v1/reports/participation?by=stage",
+    "/api/v1/reports/participation?by=school",
+    "/api/v1/reports/participation?by=sector",
+    "/api/v1/reports/participation?by=support_category",
+    "/api/v1/reports/participation?by=language_medium",
+    "/api/v1/reports/participation?by=year&format=xlsx",
+    "/api/v1/reports/satisfaction?by=year",
+    "/api/v1/reports/satisfaction?by=programme",
+    "/api/v1/reports/pipeline",
+    "/api/v1/reports/measures",
+    "/api/v1/reports/measures/mldp-promoted-3y/people?year=2021&group=closed",
+    "/reports",
+    "/reports/quarterly",
+    "/reports/measures",
+    "/reports/satisfaction",
+    "/reports/pipeline",
     "/api/v1/programmes",
     "/api/v1/programmes?open=true",
     "/api/v1/cohorts/{cohort_id}/roster",
@@ -49,15 +68,6 @@ const REPORT_URLS: &[&str] = &[
     "/api/v1/evaluation-results",
     "/evaluations/results?programme_id={programme_id}&academic_year={academic_year}",
     "/api/v1/admin/people?q=jones",
-    // "/api/v1/reports/participation?by=year",
-    // "/api/v1/reports/participation?by=local_authority",
-    // "/api/v1/reports/participation?by=programme",
-    // "/api/v1/reports/participation?by=stage",
-    // "/api/v1/reports/satisfaction?by=year",
-    // "/api/v1/reports/satisfaction?by=programme",
-    // "/api/v1/reports/pipeline",
-    // "/api/v1/reports/measures",
-    // "/reports",
 ];
 
 /// Every report and dashboard should answer within this (issue 6, "Scale").

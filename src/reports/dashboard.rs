@@ -1,6 +1,7 @@
 //! The consortium dashboard: participation by year (against the baseline and the target), by
-//! authority and by programme; satisfaction by year against 95%; the succession pipeline. Each
-//! is the same report the API answers, so the dashboard and its downloads always agree.
+//! authority and by programme; satisfaction by year against 95%; the 3-year outcome measures; the
+//! succession pipeline. Each is the same report the API answers, so the dashboard and its
+//! downloads always agree.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -11,6 +12,7 @@ use super::satisfaction::{self, Satisfaction, SatisfactionBy};
 use crate::db::schema::local_authorities;
 use crate::db::{self, DbConnection, DbPool};
 use crate::error::AppResult;
+use crate::outcomes::measures::{self, MeasureFigures};
 
 #[derive(Debug, Clone)]
 pub struct Dashboard {
@@ -19,11 +21,13 @@ pub struct Dashboard {
     pub by_programme: Participation,
     pub satisfaction: Satisfaction,
     pub pipeline: Pipeline,
+    /// The 3-year outcome measures, as `/reports/measures` shows them.
+    pub measures: Vec<MeasureFigures>,
 }
 
-/// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`. The five
+/// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`. The six
 /// reports are independent, so each runs on its own connection at the same time: the page takes
-/// as long as the slowest, not as long as all five.
+/// as long as the slowest, not as long as all six.
 pub async fn load(
     pool: &DbPool,
     request: &participation::Request,
@@ -45,7 +49,8 @@ pub async fn load(
         authority_id: request.authority_id.clone(),
         school_id: None,
     };
-    let (by_year, by_authority, by_programme, satisfaction, pipeline) = tokio::try_join!(
+    let authority = request.authority_id.clone();
+    let (by_year, by_authority, by_programme, satisfaction, pipeline, measures) = tokio::try_join!(
         participation_by(Breakdown::Year),
         participation_by(Breakdown::LocalAuthority),
         participation_by(Breakdown::Programme),
@@ -56,6 +61,11 @@ pub async fn load(
             &satisfaction_filter
         )),
         db::run(pool, move |conn| pipeline::report(conn, &area, today)),
+        db::run(pool, move |conn| Ok(measures::figures(
+            conn,
+            authority.as_deref(),
+            today
+        )?)),
     )?;
     Ok(Dashboard {
         by_year,
@@ -63,6 +73,7 @@ pub async fn load(
         by_programme,
         satisfaction,
         pipeline,
+        measures,
     })
 }
 

@@ -797,6 +797,26 @@ async fn the_measures_pages_chart_each_year_against_its_target_in_both_languages
     let (status, _) = page(&app, &p.participant.token, "/reports/measures").await;
     assert_eq!(status, 403);
 
+    // The dashboard and the quarterly report carry the same figures, each year a link to the
+    // people behind it.
+    for path in ["/reports?lang=cy", "/reports/quarterly?lang=cy"] {
+        let (status, html) = page(&app, &p.admin.token, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            html.contains("id=\"measure-mldp-promoted-3y\""),
+            "{path}: {html}"
+        );
+        assert!(
+            html.contains("id=\"measure-npqh-headship-3y\""),
+            "{path}: {html}"
+        );
+        assert!(html.contains("Targed 50%"), "{path}: {html}");
+        assert!(
+            html.contains("/reports/measures/mldp-promoted-3y?year=2020&#38;group=closed"),
+            "{path}: {html}"
+        );
+    }
+
     let (status, admin_page) = page(&app, &p.admin.token, "/admin/measures").await;
     assert_eq!(status, 200);
     assert!(admin_page.contains("npqh-headship-3y"));
@@ -928,110 +948,4 @@ async fn people_keep_their_career_on_a_page_and_admins_correct_it_with_a_reason(
             || admin_view.contains("Headteacher&#39;s letter"),
         "{admin_view}"
     );
-}
-
-/// A consortium-sized population made with a few set-based inserts: 50,000 people, 500,000
-/// enrolments (a fifth of them in the MLDP and NPQH, a third completed) and 150,000 career steps.
-fn consortium_scale(app: &TestApp) {
-    use llwybr::db::DbConnection;
-    let school = app.school("Ysgol Fawr");
-    let mut conn = app.db();
-    let pg = matches!(conn, DbConnection::Postgres(_));
-    let ts = if pg {
-        "TIMESTAMP '2024-01-01 00:00:00'"
-    } else {
-        "'2024-01-01 00:00:00'"
-    };
-    let day = |expr: &str| {
-        if pg {
-            format!("(DATE '2019-07-11' + ({expr}) * INTERVAL '1 month')::date")
-        } else {
-            format!("date('2019-07-11', printf('%+d months', {expr}))")
-        }
-    };
-    let series = |n: i64| {
-        format!(
-            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {})",
-            n - 1
-        )
-    };
-    let statements = [
-        format!(
-            "{} INSERT INTO programmes (id, code, title_en, title_cy, description_en, description_cy, delivery_language, requires_endorsement, completion_min_attendance_pct, eligibility_rules, active, created_at, updated_at) \
-             SELECT 'g' || i, CASE i WHEN 0 THEN 'mldp' WHEN 1 THEN 'npqh' ELSE 'prog-' || i END, 'P', 'P', 'P', 'P', 'bilingual', FALSE, 80, '{{}}', TRUE, {ts}, {ts} FROM n",
-            series(200)
-        ),
-        format!(
-            "{} INSERT INTO cohorts (id, programme_id, name, capacity, seats_taken, waitlist_counter, starts_on, ends_on, language_medium, status, created_at, updated_at) \
-             SELECT 'c' || i, 'g' || (i / 5), 'C' || i, 1000, 0, 0, {}, {}, 'bilingual', 'completed', {ts}, {ts} FROM n",
-            series(1000),
-            day("(i % 5) * 12 - 8"),
-            day("(i % 5) * 12")
-        ),
-        format!(
-            "{} INSERT INTO people (id, email, name, preferred_language, school_id, active, created_at, updated_at, credentials_changed_at) \
-             SELECT 'p' || i, 'p' || i || '@scale.cymru', 'Person ' || i, 'en', '{school}', TRUE, {ts}, {ts}, {ts} FROM n",
-            series(50_000)
-        ),
-        format!(
-            "{} INSERT INTO enrolments (id, person_id, cohort_id, programme_id, status, active, applied_at, updated_at) \
-             SELECT 'e' || i, 'p' || (i % 50000), 'c' || (CASE WHEN i % 10 < 2 THEN (i % 10) * 5 + (i / 10) % 5 ELSE i % 1000 END), \
-             'g' || (CASE WHEN i % 10 < 2 THEN i % 10 ELSE (i % 1000) / 5 END), \
-             CASE WHEN i % 3 = 0 THEN 'completed' ELSE 'withdrawn' END, FALSE, {ts}, {ts} FROM n",
-            series(500_000)
-        ),
-        format!(
-            "{} INSERT INTO career_entries (id, person_id, role, started_on, created_at) \
-             SELECT 'k' || i, 'p' || (i % 50000), CASE i / 50000 WHEN 0 THEN 'teacher' WHEN 1 THEN 'middle_leader' ELSE 'headteacher' END, \
-             {}, {ts} FROM n",
-            series(150_000),
-            day("(i / 50000) * 20 + i % 30 - 60")
-        ),
-    ];
-    for statement in &statements {
-        diesel::sql_query(statement)
-            .execute(&mut conn)
-            .expect(statement);
-    }
-    if pg {
-        diesel::sql_query("ANALYZE")
-            .execute(&mut conn)
-            .expect("analyze");
-    }
-}
-
-/// Run with `cargo test --release --test api -- --ignored scale` (on SQLite and PostgreSQL).
-#[tokio::test]
-#[ignore = "builds a consortium-sized database; run on purpose"]
-async fn measures_answer_in_under_a_second_at_consortium_scale() {
-    let app = spawn_app().await;
-    consortium_scale(&app);
-    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
-    let authority: String = local_authorities::table
-        .select(local_authorities::id)
-        .first(&mut app.db())
-        .expect("authority");
-    for path in [
-        format!("/api/v1/reports/measures?as_of={AS_OF}"),
-        format!("/api/v1/reports/measures?as_of={AS_OF}&authority={authority}"),
-        format!("/api/v1/reports/measures?as_of={AS_OF}&format=xlsx"),
-        format!(
-            "/api/v1/reports/measures/mldp-promoted-3y/people?year=2019&group=achieved&as_of={AS_OF}"
-        ),
-        format!(
-            "/api/v1/reports/measures/npqh-headship-3y/people?year=2020&group=closed&as_of={AS_OF}&authority={authority}"
-        ),
-    ] {
-        let started = std::time::Instant::now();
-        let response = app.get_as(&admin.token, &path).await;
-        let status = response.status();
-        let body = response.bytes().await.expect("body");
-        let took = started.elapsed();
-        println!("{path}: {took:?}, {} bytes", body.len());
-        assert_eq!(status, 200, "{path}");
-        assert!(
-            took < std::time::Duration::from_secs(1),
-            "{path} took {took:?}"
-        );
-    }
 }

@@ -13,6 +13,7 @@ use crate::db::{self, DbConnection, catalogue};
 use crate::domain::academic_year::{academic_year, academic_year_label};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Translator;
+use crate::outcomes::measures::{MeasureFigures, YearFigures};
 use crate::reports::chart::{Bar, BarChart, Line};
 use crate::reports::dashboard;
 use crate::reports::participation::{self, Breakdown, Participation};
@@ -20,7 +21,7 @@ use crate::reports::pipeline::{self, Pipeline};
 use crate::reports::quarterly::{self, QuarterRequest, Quarterly};
 use crate::reports::satisfaction::{self, Satisfaction};
 use crate::reports::tables::{self, PipelineTable};
-use crate::reports::{ReportScope, Table};
+use crate::reports::{Cell, ReportScope, Table};
 use crate::routes::api::reports::{
     ParticipationQuery, PeopleQuery, PipelineQuery, Problems, SatisfactionQuery,
     participation_request, people_request, people_title, satisfaction_request, today,
@@ -76,8 +77,6 @@ struct ReportsPage {
     filters: Vec<FilterField>,
     figures: Vec<Figure>,
     sections: Vec<Section>,
-    /// The dashboard keeps a place for the outcome measures.
-    outcomes: bool,
     /// Other reports, with the filters carried over, and whether it is this one.
     links: Vec<(String, String, bool)>,
 }
@@ -336,6 +335,125 @@ fn satisfaction_section(
     }
 }
 
+/// One section per outcome measure: each cohort year's share against the target, drawn for
+/// the years whose windows have closed, with the same table and downloads as
+/// `/reports/measures`; a year's row leads to the people behind it.
+fn measure_sections(
+    i18n: &Translator,
+    measures: &[MeasureFigures],
+    authority: Option<&str>,
+) -> Vec<Section> {
+    let area = [("authority", authority.map(str::to_owned))];
+    let (csv, xlsx) = downloads("/api/v1/reports/measures", &query_string(&area));
+    measures
+        .iter()
+        .map(|figures| {
+            let measure = &figures.measure;
+            let name = i18n.pick(&measure.name_en, &measure.name_cy).to_owned();
+            let people_link = |year: &YearFigures| {
+                let query = query_string(&[
+                    ("year", Some(year.cohort_year.to_string())),
+                    ("group", Some("closed".to_owned())),
+                    ("authority", authority.map(str::to_owned)),
+                ]);
+                format!("/reports/measures/{}?{query}", measure.code)
+            };
+            let bars: Vec<Bar> = figures
+                .years
+                .iter()
+                .filter_map(|year| {
+                    year.pct.map(|v| Bar {
+                        label: year.label.clone(),
+                        value: v,
+                        shown: pct(Some(v)),
+                        href: Some(people_link(year)),
+                    })
+                })
+                .collect();
+            let target = Line {
+                label: i18n.t1(
+                    "measures-target-line",
+                    "target",
+                    &measure.target_pct.to_string(),
+                ),
+                value: f64::from(measure.target_pct),
+                dashed: true,
+            };
+            let mut table = Table::new(
+                name.clone(),
+                [
+                    "measures-col-year",
+                    "measures-col-numerator",
+                    "measures-col-denominator",
+                    "measures-col-pct",
+                    "measures-col-target",
+                    "measures-col-in-window",
+                ]
+                .iter()
+                .map(|key| i18n.t(key))
+                .collect(),
+            );
+            table.rows = figures
+                .years
+                .iter()
+                .map(|year| {
+                    vec![
+                        Cell::text(year.label.clone()),
+                        Cell::Count(year.numerator),
+                        Cell::Count(year.denominator),
+                        Cell::Percent(year.pct),
+                        Cell::Count(i64::from(year.target_pct)),
+                        Cell::Count(year.in_window),
+                    ]
+                })
+                .collect();
+            let id = format!("measure-{}", measure.code);
+            let chart = BarChart {
+                title: name.clone(),
+                description: format!("{}. {}", described(i18n, &bars), target.label),
+                bars,
+                lines: vec![target],
+                max: Some(100.0),
+            };
+            Section {
+                svg: Some(chart.to_svg(&id)),
+                links: figures.years.iter().map(|y| Some(people_link(y))).collect(),
+                id,
+                heading: name,
+                table,
+                csv: csv.clone(),
+                xlsx: xlsx.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The latest closed cohort year of each measure against its target, for the headline.
+fn measure_figures(i18n: &Translator, measures: &[MeasureFigures]) -> Vec<Figure> {
+    measures
+        .iter()
+        .filter_map(|figures| {
+            let year = figures.years.iter().rev().find(|y| y.pct.is_some())?;
+            Some(Figure {
+                label: format!(
+                    "{} ({})",
+                    i18n.pick(&figures.measure.name_en, &figures.measure.name_cy),
+                    year.label
+                ),
+                value: format!(
+                    "{} · {}",
+                    pct(year.pct),
+                    i18n.t1(
+                        "measures-target-line",
+                        "target",
+                        &year.target_pct.to_string()
+                    )
+                ),
+            })
+        })
+        .collect()
+}
+
 fn pipeline_sections(
     i18n: &Translator,
     report: &Pipeline,
@@ -488,6 +606,7 @@ pub async fn dashboard_page(
         ("programme", request.programme_id.clone()),
         ("authority", request.authority_id.clone()),
     ];
+    figures.extend(measure_figures(&i18n, &board.measures));
     let mut sections = vec![
         participation_section(&i18n, "participation-year", &board.by_year, &filters),
         satisfaction_section(
@@ -496,6 +615,13 @@ pub async fn dashboard_page(
             &board.satisfaction,
             &sat_filters,
         ),
+    ];
+    sections.extend(measure_sections(
+        &i18n,
+        &board.measures,
+        request.authority_id.as_deref(),
+    ));
+    sections.extend([
         participation_section(
             &i18n,
             "participation-authority",
@@ -508,7 +634,7 @@ pub async fn dashboard_page(
             &board.by_programme,
             &filters,
         ),
-    ];
+    ]);
     sections.extend(pipeline_sections(
         &i18n,
         &board.pipeline,
@@ -556,7 +682,6 @@ pub async fn dashboard_page(
             filters: page_filters,
             figures,
             sections,
-            outcomes: true,
             links: report_links(&query_string(&filters), "/reports"),
             page: page.context,
         },
@@ -647,7 +772,6 @@ pub async fn participation_page(
                 &report,
                 &filters,
             )],
-            outcomes: false,
             links: report_links(&query_string(&filters), "/reports/participation"),
             page: page.context,
         },
@@ -722,7 +846,6 @@ pub async fn people_page(
             title,
             action: String::new(),
             filters: Vec::new(),
-            outcomes: false,
             links: report_links("", ""),
             page: page.context,
         },
@@ -830,7 +953,6 @@ pub async fn satisfaction_page(
                 &report,
                 &filters,
             )],
-            outcomes: false,
             links: report_links(&query_string(&filters[1..]), "/reports/satisfaction"),
             page: page.context,
         },
@@ -908,7 +1030,6 @@ pub async fn pipeline_page(
             filters: page_filters,
             figures,
             sections,
-            outcomes: false,
             links: Vec::new(),
             page: page.context,
         },
@@ -960,7 +1081,7 @@ pub async fn quarterly_page(
     };
     let language = i18n.language;
     let baseline = request.baseline_year;
-    let (report, area, choices) = db::run(&state.pool, move |conn| {
+    let (report, area, choices, measures) = db::run(&state.pool, move |conn| {
         let report = quarterly::build(conn, &request, today(), language)?
             .ok_or_else(|| AppError::field("quarter", "report-error-quarter"))?;
         let names = dashboard::authority_names(conn)?;
@@ -973,7 +1094,9 @@ pub async fn quarterly_page(
                 .unwrap_or_else(|| id.clone()),
         };
         let choices = choices(conn, &i18n, &scope, baseline)?;
-        Ok((report, area, choices))
+        let measures =
+            crate::outcomes::measures::figures(conn, request.authority_id.as_deref(), today())?;
+        Ok((report, area, choices, measures))
     })
     .await?;
     let area_filter = [("authority", authority_id.clone())];
@@ -1054,6 +1177,7 @@ pub async fn quarterly_page(
         &report.satisfaction,
         &area_filter,
     ));
+    sections.extend(measure_sections(&i18n, &measures, authority_id.as_deref()));
     sections.extend(pipeline_sections(
         &i18n,
         &report.pipeline,

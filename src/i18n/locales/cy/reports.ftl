@@ -117,5 +117,3 @@ report-scope-region = Y rhanbarth cyfan
 report-quarter = Chwarter
 report-print-other-language = English / Cymraeg
 report-print-hint = Argraffwch y dudalen hon i gael yr adroddiad; mae'r ddolen iaith uchod yn ei argraffu yn yr iaith arall.
-report-outcomes-title = Mesurau canlyniadau
-report-outcomes-placeholder = Bydd dyrchafiadau o fewn tair blynedd i'r Rhaglen Datblygu Arweinyddiaeth Ganol (targed 50%) a phenodiadau i swydd pennaeth o fewn tair blynedd i CPCP (targed 75%) yn cael eu dangos yma.

@@ -117,5 +117,3 @@ report-scope-region = The whole region
 report-quarter = Quarter
 report-print-other-language = Cymraeg / English
 report-print-hint = Print this page for the report; the language link above prints it in the other language.
-report-outcomes-title = Outcome measures
-report-outcomes-placeholder = Promotions within three years of the Middle Leadership Development Programme (target 50%) and headship appointments within three years of NPQH (target 75%) will be shown here.
