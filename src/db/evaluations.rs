@@ -8,9 +8,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use super::DbConnection;
 use super::schema::{
@@ -489,6 +490,96 @@ pub fn invitation_tallies(
         .collect())
 }
 
+/// The responses of the rounds of a `RoundFilter::Programmes`, as a query to use in
+/// `response_id IN (...)`: both databases then find the answers from the responses in scope
+/// through the `(response_id, question_id, value_int)` index, where a plain join leads SQLite
+/// (which has no statistics) to walk all two million answers first. Not boxed, since a boxed
+/// subquery cannot run on the connection enum: each shape is spelled out, and the optional
+/// lead is `lead_id = ? OR ?all` to keep their number down.
+macro_rules! programme_responses {
+    (base: $from:expr, $before:expr, $lead:expr, $any_lead:expr) => {
+        evaluation_responses::table
+            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+            .filter(evaluation_rounds::opens_at.ge($from))
+            .filter(evaluation_rounds::opens_at.lt($before))
+            .filter(cohorts::lead_id.eq($lead).or($any_lead.into_sql::<Bool>()))
+    };
+    (authority: $query:expr, $la:expr) => {
+        $query
+            .inner_join(evaluation_invitations::table.on(
+                evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable()),
+            ))
+            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+            .filter(evaluation_rounds::anonymous.eq(false))
+            .filter(schools::local_authority_id.eq($la))
+    };
+    ($scope:expr, $la:expr, |$responses:ident| $body:expr) => {{
+        let ProgrammeScope {
+            programme_id,
+            lead_id,
+            any_lead,
+            from,
+            before,
+        } = $scope;
+        match ($la, programme_id) {
+            (None, None) => {
+                let $responses = programme_responses!(base: from, before, lead_id, any_lead)
+                    .select(evaluation_responses::id);
+                $body
+            }
+            (None, Some(programme_id)) => {
+                let $responses = programme_responses!(base: from, before, lead_id, any_lead)
+                    .filter(cohorts::programme_id.eq(programme_id))
+                    .select(evaluation_responses::id);
+                $body
+            }
+            (Some(la), None) => {
+                let $responses = programme_responses!(authority:
+                    programme_responses!(base: from, before, lead_id, any_lead), la)
+                .select(evaluation_responses::id);
+                $body
+            }
+            (Some(la), Some(programme_id)) => {
+                let $responses = programme_responses!(authority:
+                    programme_responses!(base: from, before, lead_id, any_lead), la)
+                .filter(cohorts::programme_id.eq(programme_id))
+                .select(evaluation_responses::id);
+                $body
+            }
+        }
+    }};
+}
+
+/// A `RoundFilter::Programmes` with every condition present, for `programme_responses!`.
+struct ProgrammeScope {
+    programme_id: Option<String>,
+    lead_id: String,
+    any_lead: bool,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+}
+
+fn programme_scope(filter: &RoundFilter) -> Option<ProgrammeScope> {
+    let RoundFilter::Programmes {
+        programme_id,
+        lead_id,
+        opens_from,
+        opens_before,
+    } = filter
+    else {
+        return None;
+    };
+    let far = |year| NaiveDate::from_ymd_opt(year, 1, 1).map(|d| d.and_time(NaiveTime::MIN));
+    Some(ProgrammeScope {
+        programme_id: programme_id.clone(),
+        lead_id: lead_id.clone().unwrap_or_default(),
+        any_lead: lead_id.is_none(),
+        from: opens_from.or_else(|| far(1900))?,
+        before: opens_before.or_else(|| far(3000))?,
+    })
+}
+
 /// How many answers to each question had each whole-number value (`None`: no number, as for
 /// free text), over the rounds of a filter. With `local_authority_id`, only answers of people at
 /// a school of that authority, which can only be told for named rounds: anonymous rounds then
@@ -503,6 +594,20 @@ pub fn answer_counts(
         evaluation_answers::value_int,
         count_star(),
     );
+    let group = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_int,
+    );
+    if let Some(scope) = programme_scope(filter) {
+        let la = local_authority_id.map(str::to_owned);
+        return programme_responses!(scope, la, |responses| {
+            evaluation_answers::table
+                .filter(evaluation_answers::response_id.eq_any(responses))
+                .group_by(group)
+                .select(select)
+                .load(conn)
+        });
+    }
     match local_authority_id {
         None => {
             let query = evaluation_answers::table
@@ -510,10 +615,7 @@ pub fn answer_counts(
                     evaluation_responses::table
                         .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
                 )
-                .group_by((
-                    evaluation_answers::question_id,
-                    evaluation_answers::value_int,
-                ))
+                .group_by(group)
                 .select(select)
                 .into_boxed();
             filter_rounds!(query, filter).load(conn)
@@ -523,19 +625,16 @@ pub fn answer_counts(
                 .inner_join(
                     evaluation_responses::table
                         .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-                        .inner_join(
-                            evaluation_invitations::table.on(evaluation_responses::invitation_id
-                                .eq(evaluation_invitations::id.nullable())),
-                        ),
+                        .inner_join(evaluation_invitations::table.on(
+                            evaluation_responses::invitation_id
+                                .eq(evaluation_invitations::id.nullable()),
+                        )),
                 )
                 .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                 .filter(evaluation_rounds::anonymous.eq(false))
                 .filter(schools::local_authority_id.eq(la.to_owned()))
-                .group_by((
-                    evaluation_answers::question_id,
-                    evaluation_answers::value_int,
-                ))
+                .group_by(group)
                 .select(select)
                 .into_boxed();
             filter_rounds!(query, filter).load(conn)
@@ -551,54 +650,65 @@ pub fn choice_counts(
     local_authority_id: Option<&str>,
     question_ids: &[String],
 ) -> QueryResult<Vec<(String, String, i64)>> {
-    let rows: Vec<(String, Option<String>, i64)> = match local_authority_id {
-        None => {
-            let query = evaluation_answers::table
-                .inner_join(
-                    evaluation_responses::table
-                        .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
-                )
-                .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
+    let select = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_text,
+        count_star(),
+    );
+    let group = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_text,
+    );
+    let rows: Vec<(String, Option<String>, i64)> = if let Some(scope) = programme_scope(filter)
+    {
+        let la = local_authority_id.map(str::to_owned);
+        programme_responses!(scope, la, |responses| {
+            evaluation_answers::table
+                .filter(evaluation_answers::response_id.eq_any(responses))
+                .filter(evaluation_answers::question_id.eq_any(question_ids))
                 .filter(evaluation_answers::value_text.is_not_null())
-                .group_by((
-                    evaluation_answers::question_id,
-                    evaluation_answers::value_text,
-                ))
-                .select((
-                    evaluation_answers::question_id,
-                    evaluation_answers::value_text,
-                    count_star(),
-                ))
-                .into_boxed();
-            filter_rounds!(query, filter).load(conn)?
-        }
-        Some(la) => {
-            let query = evaluation_answers::table
-                .inner_join(
-                    evaluation_responses::table
-                        .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-                        .inner_join(
-                            evaluation_invitations::table.on(evaluation_responses::invitation_id
-                                .eq(evaluation_invitations::id.nullable())),
-                        ),
-                )
-                .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-                .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-                .filter(evaluation_rounds::anonymous.eq(false))
-                .filter(schools::local_authority_id.eq(la.to_owned()))
-                .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
-                .filter(evaluation_answers::value_text.is_not_null())
-                .group_by((
-                    evaluation_answers::question_id,
-                    evaluation_answers::value_text,
-                ))
-                .select((
-                    evaluation_answers::question_id,
-                    evaluation_answers::value_text,
-                    count_star(),
-                ))
-                .into_boxed();
-            filter_rounds!(query, filter).load(conn)?
+                .group_by(group)
+                .select(select)
+                .load(conn)
+        })?
+    } else {
+        match local_authority_id {
+            None => {
+                let query = evaluation_answers::table
+                    .inner_join(
+                        evaluation_responses::table
+                            .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
+                    )
+                    .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
+                    .filter(evaluation_answers::value_text.is_not_null())
+                    .group_by(group)
+                    .select(select)
+                    .into_boxed();
+                filter_rounds!(query, filter).load(conn)?
+            }
+            Some(la) => {
+                let query = evaluation_answers::table
+                    .inner_join(
+                        evaluation_responses::table
+                            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                            .inner_join(evaluation_invitations::table.on(
+                                evaluation_responses::invitation_id
+                                    .eq(evaluation_invitations::id.nullable()),
+                            )),
+                    )
+                    .inner_join(
+                        people::table.on(people::id.eq(evaluation_invitations::person_id)),
+                    )
+                    .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+                    .filter(evaluation_rounds::anonymous.eq(false))
+                    .filter(schools::local_authority_id.eq(la.to_owned()))
+                    .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
+                    .filter(evaluation_answers::value_text.is_not_null())
+                    .group_by(group)
+                    .select(select)
+                    .into_boxed();
+                filter_rounds!(query, filter).load(conn)?
+            }
         }
     };
     Ok(rows
@@ -615,30 +725,53 @@ pub struct CommentRow {
     pub text: String,
 }
 
-/// How many free-text answers the rounds of a filter hold.
-pub fn comment_count(conn: &mut DbConnection, filter: &RoundFilter) -> QueryResult<i64> {
-    let query = evaluation_answers::table
-        .inner_join(
-            evaluation_responses::table
-                .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
-        )
-        .inner_join(evaluation_questions::table)
-        .filter(evaluation_questions::kind.eq("free_text"))
-        .filter(evaluation_answers::value_text.is_not_null())
-        .select(count_star())
-        .into_boxed();
-    filter_rounds!(query, filter).first(conn)
-}
-
-/// The free-text answers of the rounds of a filter. Without `limit`, all of them by question
-/// and in the order of their text; with it, those of the most recently opened rounds, each
-/// round's by question and text. Never in the order they were given: that order could line a
+/// The free-text answers of the rounds of a filter, by question and in the order of their text
+/// (by round first with `by_round`): never in the order they were given, which could line a
 /// comment up with the moment someone's invitation was marked answered.
 pub fn comments(
     conn: &mut DbConnection,
     filter: &RoundFilter,
-    limit: Option<i64>,
+    by_round: bool,
 ) -> QueryResult<Vec<CommentRow>> {
+    let select = (
+        evaluation_responses::round_id,
+        evaluation_answers::question_id,
+        evaluation_answers::value_text.assume_not_null(),
+    );
+    if let Some(scope) = programme_scope(filter) {
+        // Every comment of many rounds (the CSV): by question and text only. The rounds, not
+        // the responses, are the subquery here, as the responses are joined for their round.
+        let ProgrammeScope {
+            programme_id,
+            lead_id,
+            any_lead,
+            from,
+            before,
+        } = scope;
+        let rounds = evaluation_rounds::table
+            .inner_join(cohorts::table)
+            .filter(evaluation_rounds::opens_at.ge(from))
+            .filter(evaluation_rounds::opens_at.lt(before))
+            .filter(cohorts::lead_id.eq(lead_id).or(any_lead.into_sql::<Bool>()))
+            .filter(
+                cohorts::programme_id
+                    .eq(programme_id.clone().unwrap_or_default())
+                    .or(programme_id.is_none().into_sql::<Bool>()),
+            )
+            .select(evaluation_rounds::id);
+        return evaluation_answers::table
+            .inner_join(evaluation_responses::table)
+            .inner_join(evaluation_questions::table)
+            .filter(evaluation_responses::round_id.eq_any(rounds))
+            .filter(evaluation_questions::kind.eq("free_text"))
+            .filter(evaluation_answers::value_text.is_not_null())
+            .order((
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+            ))
+            .select(select)
+            .load(conn);
+    }
     let query = evaluation_answers::table
         .inner_join(
             evaluation_responses::table
@@ -647,29 +780,24 @@ pub fn comments(
         .inner_join(evaluation_questions::table)
         .filter(evaluation_questions::kind.eq("free_text"))
         .filter(evaluation_answers::value_text.is_not_null())
-        .select((
-            evaluation_responses::round_id,
-            evaluation_answers::question_id,
-            evaluation_answers::value_text.assume_not_null(),
-        ))
+        .select(select)
         .into_boxed();
     let query = filter_rounds!(query, filter);
-    match limit {
-        None => query
+    if by_round {
+        query
+            .order((
+                evaluation_responses::round_id.asc(),
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+            ))
+            .load(conn)
+    } else {
+        query
             .order((
                 evaluation_answers::question_id.asc(),
                 evaluation_answers::value_text.asc(),
             ))
-            .load(conn),
-        Some(limit) => query
-            .order((
-                evaluation_rounds::opens_at.desc(),
-                evaluation_rounds::id.asc(),
-                evaluation_answers::question_id.asc(),
-                evaluation_answers::value_text.asc(),
-            ))
-            .limit(limit)
-            .load(conn),
+            .load(conn)
     }
 }
 

@@ -433,54 +433,66 @@ fn answer_tallies(
     Ok(tallies)
 }
 
+/// How many rounds' comments one query reads when only the most recent are wanted: about a
+/// dozen comments a round, so one query usually gives `COMMENTS_LISTED`.
+const ROUNDS_PER_COMMENT_QUERY: usize = 50;
+
 /// The comments the viewer is shown and how many there are in all, withheld rounds left out.
+/// `total` is the number of free-text answers already counted with the other answers.
 fn comments_of(
     conn: &mut DbConnection,
     scope: &Scope,
-    filter: &RoundFilter,
+    (filter, rounds): (&RoundFilter, &[Round]),
     withheld: &HashSet<&str>,
     wanted: CommentsWanted,
-) -> AppResult<(Vec<Comment>, u32)> {
-    let withheld_list: Vec<&str> = withheld.iter().copied().collect();
+    total: u32,
+) -> AppResult<Vec<Comment>> {
     let limit = match (scope, wanted) {
         (Scope::Programmes { .. }, CommentsWanted::Listed) => Some(COMMENTS_LISTED),
         _ => None,
     };
-    let (rows, total) = match limit {
-        None => {
-            let rows: Vec<_> = store::comments(conn, filter, None)?
-                .into_iter()
-                .filter(|c| !withheld.contains(c.round_id.as_str()))
-                .collect();
-            let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-            (rows, total)
-        }
+    let rows: Vec<store::CommentRow> = match limit {
+        None => store::comments(conn, filter, false)?
+            .into_iter()
+            .filter(|c| !withheld.contains(c.round_id.as_str()))
+            .collect(),
         Some(limit) => {
-            let mut in_withheld = 0i64;
-            for chunk in chunks_of(&withheld_list) {
-                in_withheld += store::comment_count(conn, &chunk)?;
-            }
-            let total = clamp(store::comment_count(conn, filter)? - in_withheld);
-            // Ask for as many more as the withheld rounds could take, so that `limit` remain.
-            let asked = i64::try_from(limit).unwrap_or(i64::MAX) + in_withheld;
-            let mut rows: Vec<_> = store::comments(conn, filter, Some(asked))?
-                .into_iter()
-                .filter(|c| !withheld.contains(c.round_id.as_str()))
-                .take(limit)
+            // Newest rounds first (`rounds` come oldest first), a batch of rounds at a time,
+            // until enough: reading every comment of a consortium to list 200 would take seconds.
+            let newest: Vec<&str> = rounds
+                .iter()
+                .rev()
+                .map(|r| r.id.as_str())
+                .filter(|id| !withheld.contains(id))
                 .collect();
-            // Newest rounds first within each question, as the page groups them by question.
-            rows.sort_by(|a, b| a.question_id.cmp(&b.question_id));
-            (rows, total)
+            let mut listed = Vec::new();
+            for batch in newest.chunks(ROUNDS_PER_COMMENT_QUERY) {
+                if listed.len() >= limit {
+                    break;
+                }
+                let ids = batch.iter().map(|id| (*id).to_owned()).collect();
+                let mut by_round: HashMap<String, Vec<store::CommentRow>> = HashMap::new();
+                for row in store::comments(conn, &RoundFilter::Ids(ids), true)? {
+                    by_round.entry(row.round_id.clone()).or_default().push(row);
+                }
+                for id in batch {
+                    listed.extend(by_round.remove(*id).unwrap_or_default());
+                }
+            }
+            listed.truncate(limit);
+            // Grouped by question as the page shows them, newest rounds first within each.
+            listed.sort_by(|a, b| a.question_id.cmp(&b.question_id));
+            listed
         }
     };
-    let comments = rows
+    debug_assert!(limit.is_some() || rows.len() == total as usize || total == 0);
+    Ok(rows
         .into_iter()
         .map(|c| Comment {
             question_id: c.question_id,
             text: c.text,
         })
-        .collect();
-    Ok((comments, total))
+        .collect())
 }
 
 /// The results with the comments pages and JSON list (see `COMMENTS_LISTED`).
@@ -534,8 +546,23 @@ pub fn compute_with(
         }
     }
     let comments_shown = audience == Audience::Full;
+    // Free-text answers always hold text (empty ones are not stored), so their count is the
+    // number of comments.
+    let comments_total: u32 = results
+        .iter()
+        .filter(|r| r.kind == QuestionKind::FreeText)
+        .map(|r| r.answered)
+        .sum();
     let (comments, comments_total) = if comments_shown {
-        comments_of(conn, scope, &filter, &withheld_set, wanted)?
+        let listed = comments_of(
+            conn,
+            scope,
+            (&filter, &rounds),
+            &withheld_set,
+            wanted,
+            comments_total,
+        )?;
+        (listed, comments_total)
     } else {
         (Vec::new(), 0)
     };
