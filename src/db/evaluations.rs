@@ -625,10 +625,10 @@ pub fn answer_counts(
                 .inner_join(
                     evaluation_responses::table
                         .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-                        .inner_join(evaluation_invitations::table.on(
-                            evaluation_responses::invitation_id
-                                .eq(evaluation_invitations::id.nullable()),
-                        )),
+                        .inner_join(
+                            evaluation_invitations::table.on(evaluation_responses::invitation_id
+                                .eq(evaluation_invitations::id.nullable())),
+                        ),
                 )
                 .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
@@ -659,8 +659,7 @@ pub fn choice_counts(
         evaluation_answers::question_id,
         evaluation_answers::value_text,
     );
-    let rows: Vec<(String, Option<String>, i64)> = if let Some(scope) = programme_scope(filter)
-    {
+    let rows: Vec<(String, Option<String>, i64)> = if let Some(scope) = programme_scope(filter) {
         let la = local_authority_id.map(str::to_owned);
         programme_responses!(scope, la, |responses| {
             evaluation_answers::table
@@ -691,14 +690,13 @@ pub fn choice_counts(
                     .inner_join(
                         evaluation_responses::table
                             .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-                            .inner_join(evaluation_invitations::table.on(
-                                evaluation_responses::invitation_id
-                                    .eq(evaluation_invitations::id.nullable()),
-                            )),
+                            .inner_join(
+                                evaluation_invitations::table
+                                    .on(evaluation_responses::invitation_id
+                                        .eq(evaluation_invitations::id.nullable())),
+                            ),
                     )
-                    .inner_join(
-                        people::table.on(people::id.eq(evaluation_invitations::person_id)),
-                    )
+                    .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                     .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                     .filter(evaluation_rounds::anonymous.eq(false))
                     .filter(schools::local_authority_id.eq(la.to_owned()))
