@@ -770,6 +770,23 @@ pub fn comments(
             .select(select)
             .load(conn);
     }
+    if let RoundFilter::Ids(ids) = filter {
+        // A batch of rounds: straight from their responses, so that PostgreSQL reads them
+        // through `evaluation_responses (round_id)` rather than hashing every answer.
+        return evaluation_answers::table
+            .inner_join(evaluation_responses::table)
+            .inner_join(evaluation_questions::table)
+            .filter(evaluation_responses::round_id.eq_any(ids))
+            .filter(evaluation_questions::kind.eq("free_text"))
+            .filter(evaluation_answers::value_text.is_not_null())
+            .order((
+                evaluation_responses::round_id.asc(),
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+            ))
+            .select(select)
+            .load(conn);
+    }
     let query = evaluation_answers::table
         .inner_join(
             evaluation_responses::table

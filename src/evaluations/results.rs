@@ -291,11 +291,14 @@ fn scale_distribution(by_value: &BTreeMap<Option<i32>, u32>) -> Distribution {
     distribution
 }
 
+/// Round, question, whole-number value and how many answers had it.
+type RoundValueCount = (String, String, Option<i32>, i64);
+
 /// End of programme against delayed impact, from per-round counts of one cohort's rounds.
 fn comparison(
     rounds: &[Round],
     questions: &[Question],
-    counts: &[(String, String, Option<i32>, i64)],
+    counts: &[RoundValueCount],
     withheld: &HashSet<&str>,
 ) -> Vec<ComparisonRow> {
     let of_kind = |kind: RoundKind| -> HashSet<&str> {
@@ -437,15 +440,13 @@ fn answer_tallies(
 /// dozen comments a round, so one query usually gives `COMMENTS_LISTED`.
 const ROUNDS_PER_COMMENT_QUERY: usize = 50;
 
-/// The comments the viewer is shown and how many there are in all, withheld rounds left out.
-/// `total` is the number of free-text answers already counted with the other answers.
+/// The comments the viewer is shown, withheld rounds left out.
 fn comments_of(
     conn: &mut DbConnection,
     scope: &Scope,
     (filter, rounds): (&RoundFilter, &[Round]),
     withheld: &HashSet<&str>,
     wanted: CommentsWanted,
-    total: u32,
 ) -> AppResult<Vec<Comment>> {
     let limit = match (scope, wanted) {
         (Scope::Programmes { .. }, CommentsWanted::Listed) => Some(COMMENTS_LISTED),
@@ -485,7 +486,6 @@ fn comments_of(
             listed
         }
     };
-    debug_assert!(limit.is_some() || rows.len() == total as usize || total == 0);
     Ok(rows
         .into_iter()
         .map(|c| Comment {
@@ -554,14 +554,7 @@ pub fn compute_with(
         .map(|r| r.answered)
         .sum();
     let (comments, comments_total) = if comments_shown {
-        let listed = comments_of(
-            conn,
-            scope,
-            (&filter, &rounds),
-            &withheld_set,
-            wanted,
-            comments_total,
-        )?;
+        let listed = comments_of(conn, scope, (&filter, &rounds), &withheld_set, wanted)?;
         (listed, comments_total)
     } else {
         (Vec::new(), 0)
@@ -599,7 +592,7 @@ fn counts_by_round(
     conn: &mut DbConnection,
     rounds: &[Round],
     authority: Option<&str>,
-) -> AppResult<Vec<(String, String, Option<i32>, i64)>> {
+) -> AppResult<Vec<RoundValueCount>> {
     let mut rows = Vec::new();
     for round in rounds {
         let filter = RoundFilter::Round(round.id.clone());

@@ -736,7 +736,8 @@ fn results_page(
             )
         })
         .collect();
-    let comments_note = (results.comments_total as usize > results.comments.len()).then(|| {
+    let listed = u32::try_from(results.comments.len()).unwrap_or(u32::MAX);
+    let comments_note = (results.comments_total > listed).then(|| {
         crate::i18n::t_with(
             page.i18n.language,
             "evaluation-comments-showing",
