@@ -1,12 +1,17 @@
 //! Evaluation forms and questions, rounds, invitations, responses and answers.
 //!
 //! Anonymity: nothing here returns a response's id or its invitation together with answers.
-//! Answers are read per round and question only, comments in the order of their text, so no
-//! row order (SQLite returns rows in insertion order when not told otherwise) can line an answer
-//! up with the moment someone's invitation was marked answered.
+//! Answers are counted per question (per round for one cohort's comparison) and comments read
+//! by round, question and text, so no row order (SQLite returns rows in insertion order when not
+//! told otherwise) can line an answer up with the moment someone's invitation was marked
+//! answered.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::dsl::{count, count_star};
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 
 use super::DbConnection;
 use super::schema::{
@@ -208,19 +213,77 @@ pub fn rounds_of_cohort(conn: &mut DbConnection, cohort_id: &str) -> QueryResult
         .load(conn)
 }
 
-/// Rounds of the cohorts of a programme, or of every programme, with each cohort's lead.
-pub fn rounds_of_programme(
-    conn: &mut DbConnection,
-    programme_id: Option<&str>,
-) -> QueryResult<Vec<(Round, Option<String>)>> {
-    let mut query = evaluation_rounds::table
+/// Which rounds a report covers, as conditions on `evaluation_rounds` and `cohorts` rather than
+/// a list of ids: a consortium-wide report covers tens of thousands of rounds, past SQLite's
+/// limit of 32,766 bound variables and slow to plan on both databases. `Ids` is for short lists
+/// only (at most `MAX_IDS_PER_QUERY`).
+#[derive(Debug, Clone)]
+pub enum RoundFilter {
+    Round(String),
+    Cohort(String),
+    Programmes {
+        programme_id: Option<String>,
+        /// Only the cohorts this person leads.
+        lead_id: Option<String>,
+        opens_from: Option<NaiveDateTime>,
+        opens_before: Option<NaiveDateTime>,
+    },
+    Ids(Vec<String>),
+}
+
+/// How many ids one `RoundFilter::Ids` may carry; longer lists are queried in chunks.
+pub const MAX_IDS_PER_QUERY: usize = 500;
+
+/// Narrows a boxed query that joins `evaluation_rounds` and `cohorts` to the rounds of a filter.
+/// A macro, because every report query has its own join type.
+macro_rules! filter_rounds {
+    ($query:expr, $filter:expr) => {{
+        let mut query = $query;
+        match $filter {
+            RoundFilter::Round(id) => {
+                query = query.filter(evaluation_rounds::id.eq(id.clone()));
+            }
+            RoundFilter::Cohort(id) => {
+                query = query.filter(evaluation_rounds::cohort_id.eq(id.clone()));
+            }
+            RoundFilter::Programmes {
+                programme_id,
+                lead_id,
+                opens_from,
+                opens_before,
+            } => {
+                if let Some(programme_id) = programme_id {
+                    query = query.filter(cohorts::programme_id.eq(programme_id.clone()));
+                }
+                if let Some(lead_id) = lead_id {
+                    query = query.filter(cohorts::lead_id.eq(lead_id.clone()));
+                }
+                if let Some(from) = opens_from {
+                    query = query.filter(evaluation_rounds::opens_at.ge(*from));
+                }
+                if let Some(before) = opens_before {
+                    query = query.filter(evaluation_rounds::opens_at.lt(*before));
+                }
+            }
+            RoundFilter::Ids(ids) => {
+                query = query.filter(evaluation_rounds::id.eq_any(ids.clone()));
+            }
+        }
+        query
+    }};
+}
+
+/// The rounds of a filter, oldest first.
+pub fn rounds_where(conn: &mut DbConnection, filter: &RoundFilter) -> QueryResult<Vec<Round>> {
+    let query = evaluation_rounds::table
         .inner_join(cohorts::table)
-        .select((Round::as_select(), cohorts::lead_id))
+        .select(Round::as_select())
+        .order((
+            evaluation_rounds::opens_at.asc(),
+            evaluation_rounds::id.asc(),
+        ))
         .into_boxed();
-    if let Some(programme_id) = programme_id {
-        query = query.filter(cohorts::programme_id.eq(programme_id.to_owned()));
-    }
-    query.order(evaluation_rounds::opens_at.asc()).load(conn)
+    filter_rounds!(query, filter).load(conn)
 }
 
 /// Changes a round's close date and reminder schedule.
@@ -383,85 +446,373 @@ pub fn invitations_of(
         .load(conn)
 }
 
-/// For each invitation of the rounds: its round and whether it was answered. Only counts are
-/// made of it; the person is never part of the result. With `local_authority_id`, only people
-/// at a school of that authority.
+/// Invited and responded, per round of the filter, counted by the database. Only counts leave
+/// it; the person is never part of the result. With `local_authority_id`, only people at a
+/// school of that authority. Rounds without invitations are missing from the map.
 pub fn invitation_tallies(
     conn: &mut DbConnection,
-    round_ids: &[String],
+    filter: &RoundFilter,
     local_authority_id: Option<&str>,
-) -> QueryResult<Vec<(String, bool)>> {
-    let mut query = evaluation_invitations::table
-        .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-        .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-        .filter(evaluation_invitations::round_id.eq_any(round_ids))
-        .select((
-            evaluation_invitations::round_id,
-            evaluation_invitations::responded_at.is_not_null(),
-        ))
-        .into_boxed();
-    if let Some(la) = local_authority_id {
-        query = query.filter(schools::local_authority_id.eq(la.to_owned()));
-    }
-    query.load(conn)
+) -> QueryResult<HashMap<String, (u32, u32)>> {
+    let rows: Vec<(String, i64, i64)> = match local_authority_id {
+        None => {
+            let query = evaluation_invitations::table
+                .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                .group_by(evaluation_invitations::round_id)
+                .select((
+                    evaluation_invitations::round_id,
+                    count_star(),
+                    count(evaluation_invitations::responded_at),
+                ))
+                .into_boxed();
+            filter_rounds!(query, filter).load(conn)?
+        }
+        Some(la) => {
+            let query = evaluation_invitations::table
+                .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+                .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+                .filter(schools::local_authority_id.eq(la.to_owned()))
+                .group_by(evaluation_invitations::round_id)
+                .select((
+                    evaluation_invitations::round_id,
+                    count_star(),
+                    count(evaluation_invitations::responded_at),
+                ))
+                .into_boxed();
+            filter_rounds!(query, filter).load(conn)?
+        }
+    };
+    let clamp = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(rows
+        .into_iter()
+        .map(|(round, invited, responded)| (round, (clamp(invited), clamp(responded))))
+        .collect())
 }
 
-/// One answer, with its round and question and nothing that leads to the person.
+/// The responses of the rounds of a `RoundFilter::Programmes`, as a query to use in
+/// `response_id IN (...)`: both databases then find the answers from the responses in scope
+/// through the `(response_id, question_id, value_int)` index, where a plain join leads SQLite
+/// (which has no statistics) to walk all two million answers first. Not boxed, since a boxed
+/// subquery cannot run on the connection enum: each shape is spelled out, and the optional
+/// lead is `lead_id = ? OR ?all` to keep their number down.
+macro_rules! programme_responses {
+    (base: $from:expr, $before:expr, $lead:expr, $any_lead:expr) => {
+        evaluation_responses::table
+            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+            .filter(evaluation_rounds::opens_at.ge($from))
+            .filter(evaluation_rounds::opens_at.lt($before))
+            .filter(cohorts::lead_id.eq($lead).or($any_lead.into_sql::<Bool>()))
+    };
+    (authority: $query:expr, $la:expr) => {
+        $query
+            .inner_join(evaluation_invitations::table.on(
+                evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable()),
+            ))
+            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+            .filter(evaluation_rounds::anonymous.eq(false))
+            .filter(schools::local_authority_id.eq($la))
+    };
+    ($scope:expr, $la:expr, |$responses:ident| $body:expr) => {{
+        let ProgrammeScope {
+            programme_id,
+            lead_id,
+            any_lead,
+            from,
+            before,
+        } = $scope;
+        match ($la, programme_id) {
+            (None, None) => {
+                let $responses = programme_responses!(base: from, before, lead_id, any_lead)
+                    .select(evaluation_responses::id);
+                $body
+            }
+            (None, Some(programme_id)) => {
+                let $responses = programme_responses!(base: from, before, lead_id, any_lead)
+                    .filter(cohorts::programme_id.eq(programme_id))
+                    .select(evaluation_responses::id);
+                $body
+            }
+            (Some(la), None) => {
+                let $responses = programme_responses!(authority:
+                    programme_responses!(base: from, before, lead_id, any_lead), la)
+                .select(evaluation_responses::id);
+                $body
+            }
+            (Some(la), Some(programme_id)) => {
+                let $responses = programme_responses!(authority:
+                    programme_responses!(base: from, before, lead_id, any_lead), la)
+                .filter(cohorts::programme_id.eq(programme_id))
+                .select(evaluation_responses::id);
+                $body
+            }
+        }
+    }};
+}
+
+/// A `RoundFilter::Programmes` with every condition present, for `programme_responses!`.
+struct ProgrammeScope {
+    programme_id: Option<String>,
+    lead_id: String,
+    any_lead: bool,
+    from: NaiveDateTime,
+    before: NaiveDateTime,
+}
+
+fn programme_scope(filter: &RoundFilter) -> Option<ProgrammeScope> {
+    let RoundFilter::Programmes {
+        programme_id,
+        lead_id,
+        opens_from,
+        opens_before,
+    } = filter
+    else {
+        return None;
+    };
+    let far = |year| NaiveDate::from_ymd_opt(year, 1, 1).map(|d| d.and_time(NaiveTime::MIN));
+    Some(ProgrammeScope {
+        programme_id: programme_id.clone(),
+        lead_id: lead_id.clone().unwrap_or_default(),
+        any_lead: lead_id.is_none(),
+        from: opens_from.or_else(|| far(1900))?,
+        before: opens_before.or_else(|| far(3000))?,
+    })
+}
+
+/// How many answers to each question had each whole-number value (`None`: no number, as for
+/// free text), over the rounds of a filter. With `local_authority_id`, only answers of people at
+/// a school of that authority, which can only be told for named rounds: anonymous rounds then
+/// give nothing.
+pub fn answer_counts(
+    conn: &mut DbConnection,
+    filter: &RoundFilter,
+    local_authority_id: Option<&str>,
+) -> QueryResult<Vec<(String, Option<i32>, i64)>> {
+    let select = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_int,
+        count_star(),
+    );
+    let group = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_int,
+    );
+    if let Some(scope) = programme_scope(filter) {
+        let la = local_authority_id.map(str::to_owned);
+        return programme_responses!(scope, la, |responses| {
+            evaluation_answers::table
+                .filter(evaluation_answers::response_id.eq_any(responses))
+                .group_by(group)
+                .select(select)
+                .load(conn)
+        });
+    }
+    match local_authority_id {
+        None => {
+            let query = evaluation_answers::table
+                .inner_join(
+                    evaluation_responses::table
+                        .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
+                )
+                .group_by(group)
+                .select(select)
+                .into_boxed();
+            filter_rounds!(query, filter).load(conn)
+        }
+        Some(la) => {
+            let query = evaluation_answers::table
+                .inner_join(
+                    evaluation_responses::table
+                        .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                        .inner_join(
+                            evaluation_invitations::table.on(evaluation_responses::invitation_id
+                                .eq(evaluation_invitations::id.nullable())),
+                        ),
+                )
+                .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+                .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+                .filter(evaluation_rounds::anonymous.eq(false))
+                .filter(schools::local_authority_id.eq(la.to_owned()))
+                .group_by(group)
+                .select(select)
+                .into_boxed();
+            filter_rounds!(query, filter).load(conn)
+        }
+    }
+}
+
+/// How many answers to each of `question_ids` (single-choice questions: a short list) chose each
+/// text value, over the rounds of a filter; the same rules as `answer_counts`.
+pub fn choice_counts(
+    conn: &mut DbConnection,
+    filter: &RoundFilter,
+    local_authority_id: Option<&str>,
+    question_ids: &[String],
+) -> QueryResult<Vec<(String, String, i64)>> {
+    let select = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_text,
+        count_star(),
+    );
+    let group = (
+        evaluation_answers::question_id,
+        evaluation_answers::value_text,
+    );
+    let rows: Vec<(String, Option<String>, i64)> = if let Some(scope) = programme_scope(filter) {
+        let la = local_authority_id.map(str::to_owned);
+        programme_responses!(scope, la, |responses| {
+            evaluation_answers::table
+                .filter(evaluation_answers::response_id.eq_any(responses))
+                .filter(evaluation_answers::question_id.eq_any(question_ids))
+                .filter(evaluation_answers::value_text.is_not_null())
+                .group_by(group)
+                .select(select)
+                .load(conn)
+        })?
+    } else {
+        match local_authority_id {
+            None => {
+                let query = evaluation_answers::table
+                    .inner_join(
+                        evaluation_responses::table
+                            .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
+                    )
+                    .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
+                    .filter(evaluation_answers::value_text.is_not_null())
+                    .group_by(group)
+                    .select(select)
+                    .into_boxed();
+                filter_rounds!(query, filter).load(conn)?
+            }
+            Some(la) => {
+                let query = evaluation_answers::table
+                    .inner_join(
+                        evaluation_responses::table
+                            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                            .inner_join(
+                                evaluation_invitations::table
+                                    .on(evaluation_responses::invitation_id
+                                        .eq(evaluation_invitations::id.nullable())),
+                            ),
+                    )
+                    .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+                    .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+                    .filter(evaluation_rounds::anonymous.eq(false))
+                    .filter(schools::local_authority_id.eq(la.to_owned()))
+                    .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
+                    .filter(evaluation_answers::value_text.is_not_null())
+                    .group_by(group)
+                    .select(select)
+                    .into_boxed();
+                filter_rounds!(query, filter).load(conn)?
+            }
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|(question, text, n)| text.map(|text| (question, text, n)))
+        .collect())
+}
+
+/// A free-text answer with its round and question and nothing that leads to the person.
 #[derive(Debug, Clone, Queryable)]
-pub struct AnswerRow {
+pub struct CommentRow {
     pub round_id: String,
     pub question_id: String,
-    pub value_int: Option<i32>,
-    pub value_text: Option<String>,
+    pub text: String,
 }
 
-/// Every answer to the rounds, texts in alphabetical order. With `local_authority_id`, only
-/// answers of people at a school of that authority, which can only be told for named rounds:
-/// anonymous rounds then give nothing.
-pub fn answers(
+/// The free-text answers of the rounds of a filter, by question and in the order of their text
+/// (by round first with `by_round`): never in the order they were given, which could line a
+/// comment up with the moment someone's invitation was marked answered.
+pub fn comments(
     conn: &mut DbConnection,
-    round_ids: &[String],
-    local_authority_id: Option<&str>,
-) -> QueryResult<Vec<AnswerRow>> {
+    filter: &RoundFilter,
+    by_round: bool,
+) -> QueryResult<Vec<CommentRow>> {
     let select = (
         evaluation_responses::round_id,
         evaluation_answers::question_id,
-        evaluation_answers::value_int,
-        evaluation_answers::value_text,
+        evaluation_answers::value_text.assume_not_null(),
     );
-    match local_authority_id {
-        None => evaluation_answers::table
-            .inner_join(evaluation_responses::table)
-            .filter(evaluation_responses::round_id.eq_any(round_ids))
-            .order((
-                evaluation_answers::question_id.asc(),
-                evaluation_answers::value_text.asc(),
-                evaluation_answers::value_int.asc(),
-            ))
-            .select(select)
-            .load(conn),
-        Some(la) => evaluation_answers::table
-            .inner_join(evaluation_responses::table.inner_join(
-                evaluation_invitations::table.on(
-                    evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable()),
-                ),
-            ))
-            .inner_join(
-                evaluation_rounds::table
-                    .on(evaluation_rounds::id.eq(evaluation_responses::round_id)),
+    if let Some(scope) = programme_scope(filter) {
+        // Every comment of many rounds (the CSV): by question and text only. The rounds, not
+        // the responses, are the subquery here, as the responses are joined for their round.
+        let ProgrammeScope {
+            programme_id,
+            lead_id,
+            any_lead,
+            from,
+            before,
+        } = scope;
+        let rounds = evaluation_rounds::table
+            .inner_join(cohorts::table)
+            .filter(evaluation_rounds::opens_at.ge(from))
+            .filter(evaluation_rounds::opens_at.lt(before))
+            .filter(cohorts::lead_id.eq(lead_id).or(any_lead.into_sql::<Bool>()))
+            .filter(
+                cohorts::programme_id
+                    .eq(programme_id.clone().unwrap_or_default())
+                    .or(programme_id.is_none().into_sql::<Bool>()),
             )
-            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-            .filter(evaluation_responses::round_id.eq_any(round_ids))
-            .filter(evaluation_rounds::anonymous.eq(false))
-            .filter(schools::local_authority_id.eq(la))
+            .select(evaluation_rounds::id);
+        return evaluation_answers::table
+            .inner_join(evaluation_responses::table)
+            .inner_join(evaluation_questions::table)
+            .filter(evaluation_responses::round_id.eq_any(rounds))
+            .filter(evaluation_questions::kind.eq("free_text"))
+            .filter(evaluation_answers::value_text.is_not_null())
             .order((
                 evaluation_answers::question_id.asc(),
                 evaluation_answers::value_text.asc(),
-                evaluation_answers::value_int.asc(),
             ))
             .select(select)
-            .load(conn),
+            .load(conn);
+    }
+    if let RoundFilter::Ids(ids) = filter {
+        // A batch of rounds: straight from their responses, so that PostgreSQL reads them
+        // through `evaluation_responses (round_id)` rather than hashing every answer.
+        return evaluation_answers::table
+            .inner_join(evaluation_responses::table)
+            .inner_join(evaluation_questions::table)
+            .filter(evaluation_responses::round_id.eq_any(ids))
+            .filter(evaluation_questions::kind.eq("free_text"))
+            .filter(evaluation_answers::value_text.is_not_null())
+            .order((
+                evaluation_responses::round_id.asc(),
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+            ))
+            .select(select)
+            .load(conn);
+    }
+    let query = evaluation_answers::table
+        .inner_join(
+            evaluation_responses::table
+                .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
+        )
+        .inner_join(evaluation_questions::table)
+        .filter(evaluation_questions::kind.eq("free_text"))
+        .filter(evaluation_answers::value_text.is_not_null())
+        .select(select)
+        .into_boxed();
+    let query = filter_rounds!(query, filter);
+    if by_round {
+        query
+            .order((
+                evaluation_responses::round_id.asc(),
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+            ))
+            .load(conn)
+    } else {
+        query
+            .order((
+                evaluation_answers::question_id.asc(),
+                evaluation_answers::value_text.asc(),
+            ))
+            .load(conn)
     }
 }
 

@@ -194,13 +194,10 @@ impl MyInvitation {
 
 pub(crate) fn summarise(
     round: &Round,
-    tallies: &[(String, bool)],
+    tallies: &HashMap<String, (u32, u32)>,
     at: NaiveDateTime,
 ) -> RoundSummary {
-    let mine = tallies.iter().filter(|(id, _)| *id == round.id);
-    let (invited, responded) = mine.fold((0u32, 0u32), |(i, r), (_, answered)| {
-        (i + 1, r + u32::from(*answered))
-    });
+    let (invited, responded) = tallies.get(&round.id).copied().unwrap_or_default();
     RoundSummary {
         id: round.id.clone(),
         cohort_id: round.cohort_id.clone(),
@@ -227,8 +224,11 @@ pub fn rounds_of_cohort(
         return Err(AppError::Forbidden);
     }
     let rounds = store::rounds_of_cohort(conn, cohort_id)?;
-    let ids: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
-    let tallies = store::invitation_tallies(conn, &ids, None)?;
+    let tallies = store::invitation_tallies(
+        conn,
+        &store::RoundFilter::Cohort(cohort_id.to_owned()),
+        None,
+    )?;
     let at = now();
     Ok(rounds.iter().map(|r| summarise(r, &tallies, at)).collect())
 }
@@ -352,7 +352,8 @@ pub async fn open_round(
             insert_round_and_invite(conn, &public_url, &round, Some(user.id()), at)
         })?;
         let round = store::find_round(conn, &id)?.ok_or(AppError::NotFound)?;
-        let tallies = store::invitation_tallies(conn, std::slice::from_ref(&id), None)?;
+        let tallies =
+            store::invitation_tallies(conn, &store::RoundFilter::Round(id.clone()), None)?;
         Ok(summarise(&round, &tallies, at))
     })
     .await
@@ -424,7 +425,8 @@ pub async fn change_round(
             )
         })?;
         let round = store::find_round(conn, &round.id)?.ok_or(AppError::NotFound)?;
-        let tallies = store::invitation_tallies(conn, std::slice::from_ref(&round.id), None)?;
+        let tallies =
+            store::invitation_tallies(conn, &store::RoundFilter::Round(round.id.clone()), None)?;
         Ok(summarise(&round, &tallies, at))
     })
     .await

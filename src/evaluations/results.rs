@@ -7,15 +7,15 @@
 //! the people at their authority's schools, never comments, and nothing of anonymous rounds
 //! beyond their response rate, since an anonymous answer cannot be placed in an authority.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, NaiveTime, Utc};
 
 use super::{RoundSummary, summarise};
 use crate::applications::may_manage;
 use crate::auth::CurrentUser;
 use crate::db::catalogue;
-use crate::db::evaluations::{self as store, AnswerRow, Question, Round};
+use crate::db::evaluations::{self as store, Question, Round, RoundFilter};
 use crate::db::{self, DbConnection};
 use crate::domain::academic_year;
 use crate::domain::evaluation::{self as evaluation, Distribution, QuestionKind, RoundKind};
@@ -106,7 +106,12 @@ pub struct EvaluationResults {
     pub satisfaction_pct: Option<f64>,
     pub satisfaction_target_pct: f64,
     pub questions: Vec<QuestionResult>,
+    /// For a round or a cohort all comments; over programmes and years those of the most
+    /// recently opened rounds, at most 200 (all of them in the CSV download).
     pub comments: Vec<Comment>,
+    /// How many comments there are in all; more than `comments` holds when only the most recent
+    /// are listed.
+    pub comments_total: u32,
     /// False for viewers who see aggregated figures only (local-authority officers).
     pub comments_shown: bool,
     /// Anonymous rounds whose answers are held back until enough people have answered.
@@ -126,12 +131,27 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-/// The rounds in scope and how much of them the user may see.
+/// How many comments a report over programmes and years lists, newest rounds first: a
+/// consortium's year holds hundreds of thousands, more than anyone reads on a page and more
+/// than a browser will show. A round's or a cohort's report lists all of its comments.
+pub const COMMENTS_LISTED: usize = 200;
+
+/// Which comments a report carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentsWanted {
+    /// `COMMENTS_LISTED` for programmes and years, all for a round or a cohort: pages and JSON.
+    Listed,
+    /// All of them: the CSV download, which analysts read in full.
+    All,
+}
+
+/// The rounds in scope, the same rounds as a database filter, and how much of them the user
+/// may see.
 fn rounds_in_scope(
     conn: &mut DbConnection,
     user: &CurrentUser,
     scope: &Scope,
-) -> AppResult<(Vec<Round>, Audience)> {
+) -> AppResult<(Vec<Round>, RoundFilter, Audience)> {
     let cohort_audience = |conn: &mut DbConnection, cohort_id: &str| -> AppResult<Audience> {
         let cohort = catalogue::find_cohort(conn, cohort_id)?.ok_or(AppError::NotFound)?;
         if may_manage(user, &cohort) {
@@ -146,11 +166,15 @@ fn rounds_in_scope(
         Scope::Round(id) => {
             let round = store::find_round(conn, id)?.ok_or(AppError::NotFound)?;
             let audience = cohort_audience(conn, &round.cohort_id)?;
-            Ok((vec![round], audience))
+            Ok((vec![round], RoundFilter::Round(id.clone()), audience))
         }
         Scope::Cohort(id) => {
             let audience = cohort_audience(conn, id)?;
-            Ok((store::rounds_of_cohort(conn, id)?, audience))
+            Ok((
+                store::rounds_of_cohort(conn, id)?,
+                RoundFilter::Cohort(id.clone()),
+                audience,
+            ))
         }
         Scope::Programmes {
             programme_id,
@@ -165,56 +189,73 @@ fn rounds_in_scope(
             } else {
                 return Err(AppError::Forbidden);
             };
-            let rounds = store::rounds_of_programme(conn, programme_id.as_deref())?
-                .into_iter()
-                .filter(|(_, lead_id)| lead.is_none() || *lead_id == lead)
-                .map(|(round, _)| round)
-                .filter(|round| {
-                    academic_year
-                        .is_none_or(|y| academic_year::academic_year(round.opens_at.date()) == y)
-                })
-                .collect();
-            Ok((rounds, audience))
+            // A round belongs to the academic year its opening day falls in: from the first of
+            // September up to, not including, the next first of September.
+            let (opens_from, opens_before) = match academic_year {
+                None => (None, None),
+                Some(year) => {
+                    let start = |y: i32| {
+                        academic_year::academic_year_bounds(y)
+                            .map(|(first, _)| first.and_time(NaiveTime::MIN))
+                            .ok_or_else(|| {
+                                AppError::field("academic_year", "error-evaluation-academic-year")
+                            })
+                    };
+                    (Some(start(*year)?), Some(start(*year + 1)?))
+                }
+            };
+            let filter = RoundFilter::Programmes {
+                programme_id: programme_id.clone(),
+                lead_id: lead,
+                opens_from,
+                opens_before,
+            };
+            Ok((store::rounds_where(conn, &filter)?, filter, audience))
         }
     }
 }
 
 /// Distinct forms of the rounds, in the order first met, and their questions.
 fn questions_of(conn: &mut DbConnection, rounds: &[Round]) -> AppResult<Vec<Question>> {
-    let mut forms: Vec<&str> = Vec::new();
-    for round in rounds {
-        if !forms.contains(&round.form_id.as_str()) {
-            forms.push(&round.form_id);
-        }
-    }
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut questions = Vec::new();
-    for form in forms {
-        questions.extend(store::questions_of(conn, form)?);
+    for round in rounds {
+        if seen.insert(round.form_id.as_str()) {
+            questions.extend(store::questions_of(conn, &round.form_id)?);
+        }
     }
     Ok(questions)
 }
 
-fn question_result(question: &Question, answers: &[&AnswerRow]) -> QuestionResult {
+/// What the database counted for one question.
+#[derive(Debug, Default)]
+struct Tally {
+    answered: u32,
+    /// Answers by whole-number value (`None` for answers without one).
+    by_value: BTreeMap<Option<i32>, u32>,
+    /// Single-choice answers by text value.
+    by_text: BTreeMap<String, u32>,
+}
+
+fn clamp(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(if n < 0 { 0 } else { u32::MAX })
+}
+
+fn question_result(question: &Question, tally: &Tally) -> QuestionResult {
     let kind = QuestionKind::parse(&question.kind).unwrap_or(QuestionKind::FreeText);
-    let distribution = kind
-        .is_scale()
-        .then(|| Distribution::of(answers.iter().filter_map(|a| a.value_int)));
+    let distribution = kind.is_scale().then(|| scale_distribution(&tally.by_value));
     let mut choices: BTreeMap<String, u32> = BTreeMap::new();
     match kind {
         QuestionKind::YesNo => {
-            for answer in answers {
-                let value = if answer.value_int == Some(1) {
-                    "yes"
-                } else {
-                    "no"
-                };
-                *choices.entry(value.to_owned()).or_default() += 1;
+            // As before aggregation: 1 is yes, any other value or none is no.
+            for (value, n) in &tally.by_value {
+                let key = if *value == Some(1) { "yes" } else { "no" };
+                *choices.entry(key.to_owned()).or_default() += n;
             }
+            choices.retain(|_, n| *n > 0);
         }
         QuestionKind::SingleChoice => {
-            for text in answers.iter().filter_map(|a| a.value_text.as_ref()) {
-                *choices.entry(text.clone()).or_default() += 1;
-            }
+            choices.extend(tally.by_text.iter().map(|(text, n)| (text.clone(), *n)));
         }
         _ => {}
     }
@@ -224,7 +265,7 @@ fn question_result(question: &Question, answers: &[&AnswerRow]) -> QuestionResul
         prompt_cy: question.prompt_cy.clone(),
         kind,
         overall: question.measure_key.as_deref() == Some("overall"),
-        answered: u32::try_from(answers.len()).unwrap_or(u32::MAX),
+        answered: tally.answered,
         counts: distribution.map(|d| d.counts),
         mean: distribution.and_then(|d| d.mean()),
         share_4_or_5_pct: distribution.and_then(|d| d.satisfaction_pct()),
@@ -235,21 +276,32 @@ fn question_result(question: &Question, answers: &[&AnswerRow]) -> QuestionResul
     }
 }
 
-fn distribution_of(answers: &[AnswerRow], question_id: &str, rounds: &[&str]) -> Distribution {
-    Distribution::of(
-        answers
-            .iter()
-            .filter(|a| a.question_id == question_id && rounds.contains(&a.round_id.as_str()))
-            .filter_map(|a| a.value_int),
-    )
+/// The 1-5 distribution of counted values; values outside 1-5 are ignored, as `Distribution::of`
+/// does.
+fn scale_distribution(by_value: &BTreeMap<Option<i32>, u32>) -> Distribution {
+    let mut distribution = Distribution::default();
+    for (value, n) in by_value {
+        if let Some(slot) = value
+            .and_then(|v| usize::try_from(v - 1).ok())
+            .and_then(|i| distribution.counts.get_mut(i))
+        {
+            *slot += n;
+        }
+    }
+    distribution
 }
 
+/// Round, question, whole-number value and how many answers had it.
+type RoundValueCount = (String, String, Option<i32>, i64);
+
+/// End of programme against delayed impact, from per-round counts of one cohort's rounds.
 fn comparison(
     rounds: &[Round],
     questions: &[Question],
-    answers: &[AnswerRow],
+    counts: &[RoundValueCount],
+    withheld: &HashSet<&str>,
 ) -> Vec<ComparisonRow> {
-    let of_kind = |kind: RoundKind| -> Vec<&str> {
+    let of_kind = |kind: RoundKind| -> HashSet<&str> {
         rounds
             .iter()
             .filter(|r| r.kind == kind.as_str())
@@ -261,12 +313,24 @@ fn comparison(
     if before.is_empty() || after.is_empty() {
         return Vec::new();
     }
+    let distribution_of = |question_id: &str, of: &HashSet<&str>| -> Distribution {
+        let mut by_value: BTreeMap<Option<i32>, u32> = BTreeMap::new();
+        for (round_id, question, value, n) in counts {
+            if question == question_id
+                && of.contains(round_id.as_str())
+                && !withheld.contains(round_id.as_str())
+            {
+                *by_value.entry(*value).or_default() += clamp(*n);
+            }
+        }
+        scale_distribution(&by_value)
+    };
     questions
         .iter()
         .filter(|q| QuestionKind::parse(&q.kind).is_some_and(QuestionKind::is_scale))
         .map(|q| {
-            let b = distribution_of(answers, &q.id, &before);
-            let a = distribution_of(answers, &q.id, &after);
+            let b = distribution_of(&q.id, &before);
+            let a = distribution_of(&q.id, &after);
             ComparisonRow {
                 question_id: q.id.clone(),
                 prompt_en: q.prompt_en.clone(),
@@ -280,18 +344,178 @@ fn comparison(
         .collect()
 }
 
+/// The withheld rounds as filters of at most `MAX_IDS_PER_QUERY` ids each.
+fn chunks_of(withheld: &[&str]) -> Vec<RoundFilter> {
+    withheld
+        .chunks(store::MAX_IDS_PER_QUERY)
+        .map(|chunk| RoundFilter::Ids(chunk.iter().map(|id| (*id).to_owned()).collect()))
+        .collect()
+}
+
+/// Per question, the answers counted by the database, less those of withheld rounds.
+fn answer_tallies(
+    conn: &mut DbConnection,
+    filter: &RoundFilter,
+    authority: Option<&str>,
+    questions: &[Question],
+    withheld: &[&str],
+) -> AppResult<HashMap<String, Tally>> {
+    let single_choice: Vec<String> = questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::SingleChoice.as_str())
+        .map(|q| q.id.clone())
+        .collect();
+    let mut tallies: HashMap<String, Tally> = HashMap::new();
+    // Withheld rounds are anonymous and hold at most a couple of responses each: counting the
+    // whole scope and taking theirs away is exact, and spares a `NOT IN` list of every one.
+    // Local-authority figures never include anonymous rounds, so nothing is withheld there.
+    let withheld_filters = if authority.is_none() {
+        chunks_of(withheld)
+    } else {
+        Vec::new()
+    };
+    let add =
+        |tallies: &mut HashMap<String, Tally>, rows: Vec<(String, Option<i32>, i64)>, sign: i64| {
+            for (question, value, n) in rows {
+                let tally = tallies.entry(question).or_default();
+                let delta = clamp(n);
+                let slot = tally.by_value.entry(value).or_default();
+                if sign > 0 {
+                    tally.answered += delta;
+                    *slot += delta;
+                } else {
+                    tally.answered = tally.answered.saturating_sub(delta);
+                    *slot = slot.saturating_sub(delta);
+                }
+            }
+        };
+    add(
+        &mut tallies,
+        store::answer_counts(conn, filter, authority)?,
+        1,
+    );
+    for chunk in &withheld_filters {
+        add(&mut tallies, store::answer_counts(conn, chunk, None)?, -1);
+    }
+    for tally in tallies.values_mut() {
+        tally.by_value.retain(|_, n| *n > 0);
+    }
+    if !single_choice.is_empty() {
+        let add_text =
+            |tallies: &mut HashMap<String, Tally>, rows: Vec<(String, String, i64)>, sign: i64| {
+                for (question, text, n) in rows {
+                    let slot = tallies
+                        .entry(question)
+                        .or_default()
+                        .by_text
+                        .entry(text)
+                        .or_default();
+                    if sign > 0 {
+                        *slot += clamp(n);
+                    } else {
+                        *slot = slot.saturating_sub(clamp(n));
+                    }
+                }
+            };
+        add_text(
+            &mut tallies,
+            store::choice_counts(conn, filter, authority, &single_choice)?,
+            1,
+        );
+        for chunk in &withheld_filters {
+            add_text(
+                &mut tallies,
+                store::choice_counts(conn, chunk, None, &single_choice)?,
+                -1,
+            );
+        }
+        for tally in tallies.values_mut() {
+            tally.by_text.retain(|_, n| *n > 0);
+        }
+    }
+    Ok(tallies)
+}
+
+/// How many rounds' comments one query reads when only the most recent are wanted: about a
+/// dozen comments a round, so one query usually gives `COMMENTS_LISTED`.
+const ROUNDS_PER_COMMENT_QUERY: usize = 50;
+
+/// The comments the viewer is shown, withheld rounds left out.
+fn comments_of(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    (filter, rounds): (&RoundFilter, &[Round]),
+    withheld: &HashSet<&str>,
+    wanted: CommentsWanted,
+) -> AppResult<Vec<Comment>> {
+    let limit = match (scope, wanted) {
+        (Scope::Programmes { .. }, CommentsWanted::Listed) => Some(COMMENTS_LISTED),
+        _ => None,
+    };
+    let rows: Vec<store::CommentRow> = match limit {
+        None => store::comments(conn, filter, false)?
+            .into_iter()
+            .filter(|c| !withheld.contains(c.round_id.as_str()))
+            .collect(),
+        Some(limit) => {
+            // Newest rounds first (`rounds` come oldest first), a batch of rounds at a time,
+            // until enough: reading every comment of a consortium to list 200 would take seconds.
+            let newest: Vec<&str> = rounds
+                .iter()
+                .rev()
+                .map(|r| r.id.as_str())
+                .filter(|id| !withheld.contains(id))
+                .collect();
+            let mut listed = Vec::new();
+            for batch in newest.chunks(ROUNDS_PER_COMMENT_QUERY) {
+                if listed.len() >= limit {
+                    break;
+                }
+                let ids = batch.iter().map(|id| (*id).to_owned()).collect();
+                let mut by_round: HashMap<String, Vec<store::CommentRow>> = HashMap::new();
+                for row in store::comments(conn, &RoundFilter::Ids(ids), true)? {
+                    by_round.entry(row.round_id.clone()).or_default().push(row);
+                }
+                for id in batch {
+                    listed.extend(by_round.remove(*id).unwrap_or_default());
+                }
+            }
+            listed.truncate(limit);
+            // Grouped by question as the page shows them, newest rounds first within each.
+            listed.sort_by(|a, b| a.question_id.cmp(&b.question_id));
+            listed
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|c| Comment {
+            question_id: c.question_id,
+            text: c.text,
+        })
+        .collect())
+}
+
+/// The results with the comments pages and JSON list (see `COMMENTS_LISTED`).
 pub fn compute(
     conn: &mut DbConnection,
     user: &CurrentUser,
     scope: &Scope,
 ) -> AppResult<EvaluationResults> {
-    let (rounds, audience) = rounds_in_scope(conn, user, scope)?;
+    compute_with(conn, user, scope, CommentsWanted::Listed)
+}
+
+pub fn compute_with(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    scope: &Scope,
+    wanted: CommentsWanted,
+) -> AppResult<EvaluationResults> {
+    let (rounds, filter, audience) = rounds_in_scope(conn, user, scope)?;
     let authority = match &audience {
         Audience::Full => None,
         Audience::Authority(la) => Some(la.as_str()),
     };
-    let ids: Vec<String> = rounds.iter().map(|r| r.id.clone()).collect();
-    let tallies = store::invitation_tallies(conn, &ids, authority)?;
+    let tallies = store::invitation_tallies(conn, &filter, authority)?;
     let at = now();
     let summaries: Vec<RoundSummary> = rounds.iter().map(|r| summarise(r, &tallies, at)).collect();
     // With one or two answers in, an anonymous round's figures are as good as a name: they are
@@ -304,27 +528,16 @@ pub fn compute(
         })
         .map(|(round, _)| round.id.as_str())
         .collect();
-    let answers: Vec<AnswerRow> = store::answers(conn, &ids, authority)?
-        .into_iter()
-        .filter(|a| !withheld.contains(&a.round_id.as_str()))
-        .collect();
+    let withheld_set: HashSet<&str> = withheld.iter().copied().collect();
     let questions = questions_of(conn, &rounds)?;
     let invited: u32 = summaries.iter().map(|s| s.invited).sum();
     let responded: u32 = summaries.iter().map(|s| s.responded).sum();
 
-    let mut by_question: BTreeMap<&str, Vec<&AnswerRow>> = BTreeMap::new();
-    for answer in &answers {
-        by_question
-            .entry(answer.question_id.as_str())
-            .or_default()
-            .push(answer);
-    }
+    let counted = answer_tallies(conn, &filter, authority, &questions, &withheld)?;
+    let none = Tally::default();
     let results: Vec<QuestionResult> = questions
         .iter()
-        .map(|q| {
-            let mine = by_question.get(q.id.as_str()).map(Vec::as_slice);
-            question_result(q, mine.unwrap_or_default())
-        })
+        .map(|q| question_result(q, counted.get(&q.id).unwrap_or(&none)))
         .collect();
     let mut overall = Distribution::default();
     for result in results.iter().filter(|r| r.overall) {
@@ -333,28 +546,26 @@ pub fn compute(
         }
     }
     let comments_shown = audience == Audience::Full;
-    let comments = if comments_shown {
-        let free_text: Vec<&str> = questions
-            .iter()
-            .filter(|q| q.kind == QuestionKind::FreeText.as_str())
-            .map(|q| q.id.as_str())
-            .collect();
-        // `answers` come in text order: comments are never in the order they were given.
-        answers
-            .iter()
-            .filter(|a| free_text.contains(&a.question_id.as_str()))
-            .filter_map(|a| {
-                a.value_text.as_ref().map(|text| Comment {
-                    question_id: a.question_id.clone(),
-                    text: text.clone(),
-                })
-            })
-            .collect()
+    // Free-text answers always hold text (empty ones are not stored), so their count is the
+    // number of comments.
+    let comments_total: u32 = results
+        .iter()
+        .filter(|r| r.kind == QuestionKind::FreeText)
+        .map(|r| r.answered)
+        .sum();
+    let (comments, comments_total) = if comments_shown {
+        let listed = comments_of(conn, scope, (&filter, &rounds), &withheld_set, wanted)?;
+        (listed, comments_total)
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
     let comparison = match scope {
-        Scope::Cohort(_) => comparison(&rounds, &questions, &answers),
+        Scope::Cohort(_) => comparison(
+            &rounds,
+            &questions,
+            &counts_by_round(conn, &rounds, authority)?,
+            &withheld_set,
+        ),
         _ => Vec::new(),
     };
     Ok(EvaluationResults {
@@ -368,18 +579,40 @@ pub fn compute(
         satisfaction_target_pct: evaluation::SATISFACTION_TARGET_PCT,
         questions: results,
         comments,
+        comments_total,
         comments_shown,
         withheld_rounds: u32::try_from(withheld.len()).unwrap_or(u32::MAX),
         comparison,
     })
 }
 
+/// Per-round answer counts of one cohort's rounds (a handful), under the viewer's rules: for a
+/// local-authority officer only their authority's answers, as in their other figures.
+fn counts_by_round(
+    conn: &mut DbConnection,
+    rounds: &[Round],
+    authority: Option<&str>,
+) -> AppResult<Vec<RoundValueCount>> {
+    let mut rows = Vec::new();
+    for round in rounds {
+        let filter = RoundFilter::Round(round.id.clone());
+        for (question, value, n) in store::answer_counts(conn, &filter, authority)? {
+            rows.push((round.id.clone(), question, value, n));
+        }
+    }
+    Ok(rows)
+}
+
 pub async fn load(
     state: &AppState,
     user: CurrentUser,
     scope: Scope,
+    wanted: CommentsWanted,
 ) -> AppResult<EvaluationResults> {
-    db::run(&state.pool, move |conn| compute(conn, &user, &scope)).await
+    db::run(&state.pool, move |conn| {
+        compute_with(conn, &user, &scope, wanted)
+    })
+    .await
 }
 
 /// The results as CSV: one line per question (with its distribution, mean and share of 4 or 5),

@@ -1225,3 +1225,191 @@ async fn a_lead_changes_a_round_from_the_cohort_page_and_a_bad_date_is_explained
         .expect("sent");
     assert_eq!(forbidden.status(), 403);
 }
+
+/// Puts `rounds` answered rounds on the cohort, opening a day apart from `first_day`, each
+/// with one named response: 5 on the overall question and the comment "Comment NNN" (NNN
+/// counting up with the opening day). Behind the API's back: opening 250 rounds through it
+/// would send 250 emails.
+fn answered_rounds(
+    app: &TestApp,
+    cohort: &str,
+    person_email: &str,
+    first_day: &str,
+    rounds: usize,
+    label: &str,
+) {
+    use llwybr::db::schema::people;
+    let mut conn = app.db();
+    let person: String = people::table
+        .filter(people::email.eq(person_email))
+        .select(people::id)
+        .first(&mut conn)
+        .expect("person");
+    let first = chrono::NaiveDate::parse_from_str(first_day, "%Y-%m-%d")
+        .expect("day")
+        .and_hms_opt(9, 0, 0)
+        .expect("time");
+    let id = || uuid::Uuid::new_v4().to_string();
+    for n in 0..rounds {
+        let opens = first + chrono::Duration::days(i64::try_from(n).expect("n"));
+        let (round, invitation, response) = (id(), id(), id());
+        diesel::insert_into(evaluation_rounds::table)
+            .values((
+                evaluation_rounds::id.eq(&round),
+                evaluation_rounds::cohort_id.eq(cohort),
+                evaluation_rounds::form_id.eq("form-leadership-default"),
+                evaluation_rounds::kind.eq("end_of_programme"),
+                evaluation_rounds::anonymous.eq(false),
+                evaluation_rounds::opens_at.eq(opens),
+                evaluation_rounds::closes_at.eq(opens + chrono::Duration::days(14)),
+                evaluation_rounds::created_at.eq(opens),
+            ))
+            .execute(&mut conn)
+            .expect("round");
+        diesel::insert_into(evaluation_invitations::table)
+            .values((
+                evaluation_invitations::id.eq(&invitation),
+                evaluation_invitations::round_id.eq(&round),
+                evaluation_invitations::person_id.eq(&person),
+                evaluation_invitations::token_hash.eq(id()),
+                evaluation_invitations::invited_at.eq(opens),
+                evaluation_invitations::responded_at.eq(Some(opens)),
+            ))
+            .execute(&mut conn)
+            .expect("invitation");
+        diesel::insert_into(evaluation_responses::table)
+            .values((
+                evaluation_responses::id.eq(&response),
+                evaluation_responses::round_id.eq(&round),
+                evaluation_responses::invitation_id.eq(Some(&invitation)),
+                evaluation_responses::submitted_at.eq(opens),
+            ))
+            .execute(&mut conn)
+            .expect("response");
+        for (question, value_int, value_text) in [
+            ("q-overall", Some(5), None),
+            ("q-worked-well", None, Some(format!("{label} {n:03}"))),
+        ] {
+            diesel::insert_into(evaluation_answers::table)
+                .values((
+                    evaluation_answers::id.eq(id()),
+                    evaluation_answers::response_id.eq(&response),
+                    evaluation_answers::question_id.eq(question),
+                    evaluation_answers::value_int.eq(value_int),
+                    evaluation_answers::value_text.eq(value_text),
+                ))
+                .execute(&mut conn)
+                .expect("answer");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_year_of_many_rounds_counts_them_all_and_lists_only_the_most_recent_comments() {
+    let app = spawn_app().await;
+    let (_lead, cohort, people) = cohort_with(&app, 1).await;
+    // 250 rounds in 2024/25 (from 2 September 2024), and 5 in 2023/24 that must not count.
+    answered_rounds(
+        &app,
+        &cohort,
+        &people[0].email,
+        "2024-09-02",
+        250,
+        "Comment",
+    );
+    answered_rounds(&app, &cohort, &people[0].email, "2023-10-01", 5, "Earlier");
+    let admin = app.person(
+        "admin@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+
+    let year: Value = app
+        .get_as(
+            &admin.token,
+            "/api/v1/evaluation-results?academic_year=2024/25",
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(year["rounds"].as_array().map(Vec::len), Some(250));
+    assert_eq!(year["invited"], 250);
+    assert_eq!(year["responded"], 250);
+    assert_eq!(year["overall_answered"], 250);
+    assert_eq!(year["satisfaction_pct"], 100.0);
+    assert_eq!(year["comments_total"], 250);
+    let comments: Vec<&str> = year["comments"]
+        .as_array()
+        .expect("comments")
+        .iter()
+        .filter_map(|c| c["text"].as_str())
+        .collect();
+    assert_eq!(comments.len(), 200, "only the most recent are listed");
+    // The newest rounds' comments: 249 down to 50, none of the year's first 50 or earlier years.
+    assert_eq!(comments.first(), Some(&"Comment 249"));
+    assert_eq!(comments.last(), Some(&"Comment 050"));
+    assert!(comments.iter().all(|c| c.starts_with("Comment")));
+
+    // The CSV carries every comment of the year.
+    let csv = app
+        .get_as(
+            &admin.token,
+            "/api/v1/evaluation-results.csv?academic_year=2024/25",
+        )
+        .await
+        .text()
+        .await
+        .expect("csv");
+    assert_eq!(
+        csv.lines().filter(|l| l.starts_with("comment,")).count(),
+        250
+    );
+    assert!(!csv.contains("Earlier"));
+
+    // All years together: 255 rounds, still 200 comments listed.
+    let all: Value = app
+        .get_as(&admin.token, "/api/v1/evaluation-results")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all["responded"], 255);
+    assert_eq!(all["comments_total"], 255);
+    assert_eq!(all["comments"].as_array().map(Vec::len), Some(200));
+
+    // The page says how many of how many, in English and in Welsh.
+    for (lang, phrase) in [
+        ("en", "Showing the 200 most recent comments of 250"),
+        ("cy", "Yn dangos y 200 sylw diweddaraf o 250"),
+    ] {
+        let page = app
+            .get_as(
+                &admin.token,
+                &format!("/evaluations/results?academic_year=2024&lang={lang}"),
+            )
+            .await
+            .text()
+            .await
+            .expect("page");
+        let plain = page.replace(['\u{2068}', '\u{2069}'], "");
+        assert!(plain.contains(phrase), "{lang}: no '{phrase}'");
+    }
+
+    // A cohort's results still list all its comments.
+    let cohort_results: Value = app
+        .get_as(
+            &admin.token,
+            &format!("/api/v1/cohorts/{cohort}/evaluation-results"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        cohort_results["comments"].as_array().map(Vec::len),
+        Some(255)
+    );
+    assert_eq!(cohort_results["comments_total"], 255);
+}

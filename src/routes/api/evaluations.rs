@@ -14,7 +14,7 @@ use crate::domain::evaluation::{QuestionKind, RoundKind};
 use crate::domain::evaluation_form::FormDraft;
 use crate::error::{AppError, AppResult, Problem};
 use crate::evaluations::forms::{self, FormView};
-use crate::evaluations::results::{self, EvaluationResults, Scope};
+use crate::evaluations::results::{self, CommentsWanted, EvaluationResults, Scope};
 use crate::evaluations::{
     self, InvitationKey, MyInvitation, OpenRoundRequest, RoundPatch, RoundSummary,
 };
@@ -103,7 +103,13 @@ pub async fn round_results(
     user: CurrentUser,
     round_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let found = results::load(&state, user, Scope::Round(round_id.into_inner())).await?;
+    let found = results::load(
+        &state,
+        user,
+        Scope::Round(round_id.into_inner()),
+        CommentsWanted::Listed,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -120,7 +126,13 @@ pub async fn round_results_csv(
     round_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let round_id = round_id.into_inner();
-    let found = results::load(&state, user, Scope::Round(round_id.clone())).await?;
+    let found = results::load(
+        &state,
+        user,
+        Scope::Round(round_id.clone()),
+        CommentsWanted::All,
+    )
+    .await?;
     Ok(csv_response(
         &format!("evaluation-{round_id}.csv"),
         results::to_csv(&found)?,
@@ -139,7 +151,13 @@ pub async fn cohort_results(
     user: CurrentUser,
     cohort_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let found = results::load(&state, user, Scope::Cohort(cohort_id.into_inner())).await?;
+    let found = results::load(
+        &state,
+        user,
+        Scope::Cohort(cohort_id.into_inner()),
+        CommentsWanted::Listed,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -156,7 +174,13 @@ pub async fn cohort_results_csv(
     cohort_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let cohort_id = cohort_id.into_inner();
-    let found = results::load(&state, user, Scope::Cohort(cohort_id.clone())).await?;
+    let found = results::load(
+        &state,
+        user,
+        Scope::Cohort(cohort_id.clone()),
+        CommentsWanted::All,
+    )
+    .await?;
     Ok(csv_response(
         &format!("evaluation-cohort-{cohort_id}.csv"),
         results::to_csv(&found)?,
@@ -207,7 +231,7 @@ pub async fn programme_results(
     query: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
     let scope = programme_scope(&query)?;
-    let found = results::load(&state, user, scope).await?;
+    let found = results::load(&state, user, scope, CommentsWanted::Listed).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -224,7 +248,7 @@ pub async fn programme_results_csv(
     query: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
     let scope = programme_scope(&query)?;
-    let found = results::load(&state, user, scope).await?;
+    let found = results::load(&state, user, scope, CommentsWanted::All).await?;
     Ok(csv_response(
         "evaluation-results.csv",
         results::to_csv(&found)?,

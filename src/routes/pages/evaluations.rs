@@ -679,6 +679,8 @@ struct ResultsPage {
     charts: Vec<Chart>,
     /// Comments grouped under the question they answer.
     comments: Vec<(String, Vec<String>)>,
+    /// When only the most recent comments are listed: "showing N of M".
+    comments_note: Option<String>,
     /// For the programme and year page: its filter form.
     filter: Option<ResultsFilter>,
     back: Option<(String, String)>,
@@ -734,6 +736,17 @@ fn results_page(
             )
         })
         .collect();
+    let listed = u32::try_from(results.comments.len()).unwrap_or(u32::MAX);
+    let comments_note = (results.comments_total > listed).then(|| {
+        crate::i18n::t_with(
+            page.i18n.language,
+            "evaluation-comments-showing",
+            &[
+                ("shown", results.comments.len().to_string()),
+                ("total", results.comments_total.to_string()),
+            ],
+        )
+    });
     render(
         StatusCode::OK,
         &ResultsPage {
@@ -743,6 +756,7 @@ fn results_page(
             results,
             charts,
             comments,
+            comments_note,
             filter,
             back,
         },

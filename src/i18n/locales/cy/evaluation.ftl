@@ -68,6 +68,7 @@ evaluation-answer = Ateb
 evaluation-count = Nifer
 evaluation-comments = Sylwadau
 evaluation-no-comments = Dim sylwadau.
+evaluation-comments-showing = Yn dangos y { $shown } sylw diweddaraf o { $total }: rhai'r cylchoedd diweddaraf. Mae'r ffeil CSV i'w lawrlwytho yn cynnwys pob un.
 error-evaluation-kind = Dewiswch y math o gylch.
 error-evaluation-closes-before-opens = Rhaid i'r diwrnod olaf ddod ar ôl i'r cylch agor.
 error-evaluation-closes-in-past = Mae'r diwrnod olaf eisoes wedi mynd heibio: dewiswch ddiwrnod hwyrach.

@@ -68,6 +68,7 @@ evaluation-answer = Answer
 evaluation-count = Number
 evaluation-comments = Comments
 evaluation-no-comments = No comments.
+evaluation-comments-showing = Showing the { $shown } most recent comments of { $total }: those of the latest rounds. The CSV download has them all.
 error-evaluation-kind = Choose the kind of round.
 error-evaluation-closes-before-opens = The last day must come after the round opens.
 error-evaluation-closes-in-past = The last day has already passed: choose a later one.

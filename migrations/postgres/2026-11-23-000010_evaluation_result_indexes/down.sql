@@ -1,0 +1,1 @@
+DROP INDEX evaluation_answers_response_value;
