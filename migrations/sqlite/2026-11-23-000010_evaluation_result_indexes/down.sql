@@ -1,1 +1,0 @@
-DROP INDEX evaluation_answers_response_value;
