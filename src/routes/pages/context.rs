@@ -22,9 +22,7 @@ pub struct UserSummary {
     pub is_headteacher: bool,
     pub runs_cohorts: bool,
     pub is_admin: bool,
-    /// Consortium admins and LA officers see the outcome measures.
-    pub sees_measures: bool,
-    /// Consortium admins and LA officers see the reports.
+    /// Consortium admins and LA officers see the reports, the outcome measures among them.
     pub sees_reports: bool,
 }
 
@@ -50,7 +48,6 @@ impl PageContext {
                 is_headteacher: u.has(Role::Headteacher),
                 runs_cohorts: u.has(Role::ProgrammeLead) || u.has(Role::ConsortiumAdmin),
                 is_admin: u.has(Role::ConsortiumAdmin),
-                sees_measures: u.has(Role::ConsortiumAdmin) || u.has(Role::LaOfficer),
                 sees_reports: crate::reports::ReportScope::of(u).is_ok(),
             }),
             path: req.path().to_owned(),

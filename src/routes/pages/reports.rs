@@ -28,6 +28,7 @@ use crate::routes::api::reports::{
 };
 use crate::state::AppState;
 
+#[derive(Clone)]
 pub struct Choice {
     pub value: String,
     pub label: String,
@@ -186,6 +187,40 @@ fn choices(
         authorities,
         programmes,
     })
+}
+
+/// Year, baseline year, authority and programme: the filters of every participation page.
+fn participation_filters(
+    i18n: &Translator,
+    choices: Choices,
+    request: &participation::Request,
+) -> Vec<FilterField> {
+    vec![
+        field(
+            "year",
+            i18n.t("report-by-year"),
+            choices.years.clone(),
+            request.year.to_string(),
+        ),
+        field(
+            "baseline",
+            i18n.t("report-filter-baseline"),
+            choices.years,
+            request.baseline_year.to_string(),
+        ),
+        field(
+            "authority",
+            i18n.t("report-by-local-authority"),
+            choices.authorities,
+            request.authority_id.clone().unwrap_or_default(),
+        ),
+        field(
+            "programme",
+            i18n.t("report-by-programme"),
+            choices.programmes,
+            request.programme_id.clone().unwrap_or_default(),
+        ),
+    ]
 }
 
 fn field(name: &'static str, label: String, options: Vec<Choice>, selected: String) -> FilterField {
@@ -641,39 +676,7 @@ pub async fn dashboard_page(
         &area,
         &[PipelineTable::Stages, PipelineTable::Succession],
     ));
-    let page_filters = vec![
-        field(
-            "year",
-            i18n.t("report-by-year"),
-            choices
-                .years
-                .iter()
-                .map(|c| Choice {
-                    value: c.value.clone(),
-                    label: c.label.clone(),
-                })
-                .collect(),
-            request.year.to_string(),
-        ),
-        field(
-            "baseline",
-            i18n.t("report-filter-baseline"),
-            choices.years,
-            request.baseline_year.to_string(),
-        ),
-        field(
-            "authority",
-            i18n.t("report-by-local-authority"),
-            choices.authorities,
-            request.authority_id.clone().unwrap_or_default(),
-        ),
-        field(
-            "programme",
-            i18n.t("report-by-programme"),
-            choices.programmes,
-            request.programme_id.clone().unwrap_or_default(),
-        ),
-    ];
+    let page_filters = participation_filters(&i18n, choices, &request);
     render(
         StatusCode::OK,
         &ReportsPage {
@@ -720,45 +723,13 @@ pub async fn participation_page(
             label: i18n.t(&b.label_key()),
         })
         .collect();
-    let page_filters = vec![
-        field(
-            "by",
-            i18n.t("report-filter-by"),
-            by_choices,
-            request.by.as_str().to_owned(),
-        ),
-        field(
-            "year",
-            i18n.t("report-by-year"),
-            choices
-                .years
-                .iter()
-                .map(|c| Choice {
-                    value: c.value.clone(),
-                    label: c.label.clone(),
-                })
-                .collect(),
-            request.year.to_string(),
-        ),
-        field(
-            "baseline",
-            i18n.t("report-filter-baseline"),
-            choices.years,
-            request.baseline_year.to_string(),
-        ),
-        field(
-            "authority",
-            i18n.t("report-by-local-authority"),
-            choices.authorities,
-            request.authority_id.clone().unwrap_or_default(),
-        ),
-        field(
-            "programme",
-            i18n.t("report-by-programme"),
-            choices.programmes,
-            request.programme_id.clone().unwrap_or_default(),
-        ),
-    ];
+    let mut page_filters = vec![field(
+        "by",
+        i18n.t("report-filter-by"),
+        by_choices,
+        request.by.as_str().to_owned(),
+    )];
+    page_filters.extend(participation_filters(&i18n, choices, &request));
     render(
         StatusCode::OK,
         &ReportsPage {
