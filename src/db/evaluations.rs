@@ -15,8 +15,9 @@ use diesel::sql_types::Bool;
 
 use super::DbConnection;
 use super::schema::{
-    cohorts, enrolments, evaluation_answers, evaluation_forms, evaluation_invitations,
-    evaluation_questions, evaluation_responses, evaluation_rounds, people, programmes, schools,
+    cohorts, enrolments, evaluation_answer_tallies, evaluation_answers, evaluation_forms,
+    evaluation_invitations, evaluation_questions, evaluation_responses, evaluation_rounds, people,
+    programmes, schools,
 };
 use crate::domain::enrolment::EnrolmentStatus;
 
@@ -389,23 +390,76 @@ pub fn insert_response(
         .map(|_| ())
 }
 
-pub fn insert_answer(
-    conn: &mut DbConnection,
-    response_id: &str,
-    question_id: &str,
-    value_int: Option<i32>,
-    value_text: Option<&str>,
-) -> QueryResult<()> {
+/// One answer to store, with what its round's tallies count of it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAnswer<'a> {
+    pub round_id: &'a str,
+    pub response_id: &'a str,
+    pub question_id: &'a str,
+    pub value_int: Option<i32>,
+    pub value_text: Option<&'a str>,
+    /// The text is one of a single-choice question's options (counted), not a comment.
+    pub is_choice: bool,
+}
+
+/// The tally row an answer counts in: see migration 000009.
+fn value_key(value_int: Option<i32>, choice: Option<&str>) -> String {
+    let number = value_int.map(|n| format!("n{n}")).unwrap_or_default();
+    let choice = choice.map(|c| format!("c{c}")).unwrap_or_default();
+    number + &choice
+}
+
+/// Stores an answer and counts it in its round's tallies. The count is one statement that both
+/// databases run atomically (`ON CONFLICT` is the same SQL on SQLite and PostgreSQL), so two
+/// responses stored at once both count.
+pub fn insert_answer(conn: &mut DbConnection, answer: &NewAnswer<'_>) -> QueryResult<()> {
+    use diesel::sql_types::{Integer, Nullable, Text};
     diesel::insert_into(evaluation_answers::table)
         .values((
             evaluation_answers::id.eq(uuid::Uuid::new_v4().to_string()),
-            evaluation_answers::response_id.eq(response_id),
-            evaluation_answers::question_id.eq(question_id),
-            evaluation_answers::value_int.eq(value_int),
-            evaluation_answers::value_text.eq(value_text),
+            evaluation_answers::response_id.eq(answer.response_id),
+            evaluation_answers::question_id.eq(answer.question_id),
+            evaluation_answers::value_int.eq(answer.value_int),
+            evaluation_answers::value_text.eq(answer.value_text),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    let choice = answer.value_text.filter(|_| answer.is_choice);
+    diesel::sql_query(
+        "INSERT INTO evaluation_answer_tallies \
+         (round_id, question_id, value_key, value_int, choice, answers) \
+         VALUES ($1, $2, $3, $4, $5, 1) \
+         ON CONFLICT (round_id, question_id, value_key) \
+         DO UPDATE SET answers = evaluation_answer_tallies.answers + 1",
+    )
+    .bind::<Text, _>(answer.round_id)
+    .bind::<Text, _>(answer.question_id)
+    .bind::<Text, _>(value_key(answer.value_int, choice))
+    .bind::<Nullable<Integer>, _>(answer.value_int)
+    .bind::<Nullable<Text>, _>(choice)
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// Counts every answer again into the tallies, for answers stored in bulk without them (the
+/// synthetic consortium). The same statement as migration 000009.
+pub fn recount_tallies(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::delete(evaluation_answer_tallies::table).execute(conn)?;
+    diesel::sql_query(
+        "INSERT INTO evaluation_answer_tallies \
+         (round_id, question_id, value_key, value_int, choice, answers) \
+         SELECT round_id, question_id, \
+                COALESCE('n' || CAST(value_int AS TEXT), '') || COALESCE('c' || choice, ''), \
+                value_int, choice, COUNT(*) \
+         FROM (SELECT r.round_id AS round_id, a.question_id AS question_id, \
+                      a.value_int AS value_int, \
+                      CASE WHEN q.kind = 'single_choice' THEN a.value_text END AS choice \
+               FROM evaluation_answers a \
+               JOIN evaluation_responses r ON r.id = a.response_id \
+               JOIN evaluation_questions q ON q.id = a.question_id) answers \
+         GROUP BY round_id, question_id, value_int, choice",
+    )
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// An invitation as its person sees it.
@@ -598,8 +652,26 @@ pub fn answer_counts(
         evaluation_answers::question_id,
         evaluation_answers::value_int,
     );
+    let Some(la) = local_authority_id else {
+        use evaluation_answer_tallies as tallies;
+        let query = tallies::table
+            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+            .group_by((tallies::question_id, tallies::value_int))
+            .select((
+                tallies::question_id,
+                tallies::value_int,
+                diesel::dsl::sum(tallies::answers),
+            ))
+            .into_boxed();
+        let rows: Vec<(String, Option<i32>, Option<i64>)> =
+            filter_rounds!(query, filter).load(conn)?;
+        return Ok(rows
+            .into_iter()
+            .map(|(question, value, n)| (question, value, n.unwrap_or(0)))
+            .collect());
+    };
     if let Some(scope) = programme_scope(filter) {
-        let la = local_authority_id.map(str::to_owned);
+        let la = Some(la.to_owned());
         return programme_responses!(scope, la, |responses| {
             evaluation_answers::table
                 .filter(evaluation_answers::response_id.eq_any(responses))
@@ -608,38 +680,22 @@ pub fn answer_counts(
                 .load(conn)
         });
     }
-    match local_authority_id {
-        None => {
-            let query = evaluation_answers::table
-                .inner_join(
-                    evaluation_responses::table
-                        .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
-                )
-                .group_by(group)
-                .select(select)
-                .into_boxed();
-            filter_rounds!(query, filter).load(conn)
-        }
-        Some(la) => {
-            let query = evaluation_answers::table
-                .inner_join(
-                    evaluation_responses::table
-                        .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-                        .inner_join(
-                            evaluation_invitations::table.on(evaluation_responses::invitation_id
-                                .eq(evaluation_invitations::id.nullable())),
-                        ),
-                )
-                .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-                .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-                .filter(evaluation_rounds::anonymous.eq(false))
-                .filter(schools::local_authority_id.eq(la.to_owned()))
-                .group_by(group)
-                .select(select)
-                .into_boxed();
-            filter_rounds!(query, filter).load(conn)
-        }
-    }
+    let query = evaluation_answers::table
+        .inner_join(
+            evaluation_responses::table
+                .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                .inner_join(evaluation_invitations::table.on(
+                    evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable()),
+                )),
+        )
+        .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+        .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+        .filter(evaluation_rounds::anonymous.eq(false))
+        .filter(schools::local_authority_id.eq(la.to_owned()))
+        .group_by(group)
+        .select(select)
+        .into_boxed();
+    filter_rounds!(query, filter).load(conn)
 }
 
 /// How many answers to each of `question_ids` (single-choice questions: a short list) chose each
@@ -659,8 +715,27 @@ pub fn choice_counts(
         evaluation_answers::question_id,
         evaluation_answers::value_text,
     );
+    let Some(la) = local_authority_id else {
+        use evaluation_answer_tallies as tallies;
+        let query = tallies::table
+            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+            .filter(tallies::question_id.eq_any(question_ids.to_vec()))
+            .filter(tallies::choice.is_not_null())
+            .group_by((tallies::question_id, tallies::choice))
+            .select((
+                tallies::question_id,
+                tallies::choice.assume_not_null(),
+                diesel::dsl::sum(tallies::answers),
+            ))
+            .into_boxed();
+        let rows: Vec<(String, String, Option<i64>)> = filter_rounds!(query, filter).load(conn)?;
+        return Ok(rows
+            .into_iter()
+            .map(|(question, choice, n)| (question, choice, n.unwrap_or(0)))
+            .collect());
+    };
     let rows: Vec<(String, Option<String>, i64)> = if let Some(scope) = programme_scope(filter) {
-        let la = local_authority_id.map(str::to_owned);
+        let la = Some(la.to_owned());
         programme_responses!(scope, la, |responses| {
             evaluation_answers::table
                 .filter(evaluation_answers::response_id.eq_any(responses))
@@ -671,43 +746,25 @@ pub fn choice_counts(
                 .load(conn)
         })?
     } else {
-        match local_authority_id {
-            None => {
-                let query = evaluation_answers::table
+        let query = evaluation_answers::table
+            .inner_join(
+                evaluation_responses::table
+                    .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
                     .inner_join(
-                        evaluation_responses::table
-                            .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
-                    )
-                    .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
-                    .filter(evaluation_answers::value_text.is_not_null())
-                    .group_by(group)
-                    .select(select)
-                    .into_boxed();
-                filter_rounds!(query, filter).load(conn)?
-            }
-            Some(la) => {
-                let query = evaluation_answers::table
-                    .inner_join(
-                        evaluation_responses::table
-                            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-                            .inner_join(
-                                evaluation_invitations::table
-                                    .on(evaluation_responses::invitation_id
-                                        .eq(evaluation_invitations::id.nullable())),
-                            ),
-                    )
-                    .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-                    .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-                    .filter(evaluation_rounds::anonymous.eq(false))
-                    .filter(schools::local_authority_id.eq(la.to_owned()))
-                    .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
-                    .filter(evaluation_answers::value_text.is_not_null())
-                    .group_by(group)
-                    .select(select)
-                    .into_boxed();
-                filter_rounds!(query, filter).load(conn)?
-            }
-        }
+                        evaluation_invitations::table.on(evaluation_responses::invitation_id
+                            .eq(evaluation_invitations::id.nullable())),
+                    ),
+            )
+            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+            .filter(evaluation_rounds::anonymous.eq(false))
+            .filter(schools::local_authority_id.eq(la.to_owned()))
+            .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
+            .filter(evaluation_answers::value_text.is_not_null())
+            .group_by(group)
+            .select(select)
+            .into_boxed();
+        filter_rounds!(query, filter).load(conn)?
     };
     Ok(rows
         .into_iter()

@@ -277,6 +277,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    evaluation_answer_tallies (round_id, question_id, value_key) {
+        round_id -> Text,
+        question_id -> Text,
+        value_key -> Text,
+        value_int -> Nullable<Integer>,
+        choice -> Nullable<Text>,
+        answers -> Integer,
+    }
+}
+
+diesel::table! {
     career_entries (id) {
         id -> Text,
         person_id -> Text,
@@ -342,6 +353,7 @@ diesel::joinable!(attendance -> enrolments (enrolment_id));
 diesel::joinable!(evaluation_questions -> evaluation_forms (form_id));
 diesel::joinable!(evaluation_rounds -> cohorts (cohort_id));
 diesel::joinable!(evaluation_invitations -> evaluation_rounds (round_id));
+diesel::joinable!(evaluation_answer_tallies -> evaluation_rounds (round_id));
 diesel::joinable!(evaluation_responses -> evaluation_rounds (round_id));
 diesel::joinable!(evaluation_answers -> evaluation_responses (response_id));
 diesel::joinable!(evaluation_answers -> evaluation_questions (question_id));
@@ -369,6 +381,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_invitations,
     evaluation_responses,
     evaluation_answers,
+    evaluation_answer_tallies,
     career_entries,
     audit_log,
     email_outbox,

@@ -691,12 +691,19 @@ pub async fn respond(
                 submitted_at,
             )?;
             for answer in &answers {
+                let is_choice = form.questions.iter().any(|q| {
+                    q.id == answer.question_id && q.kind == QuestionKind::SingleChoice.as_str()
+                });
                 store::insert_answer(
                     conn,
-                    &response_id,
-                    &answer.question_id,
-                    answer.value_int,
-                    answer.value_text.as_deref(),
+                    &store::NewAnswer {
+                        round_id: &form.round.id,
+                        response_id: &response_id,
+                        question_id: &answer.question_id,
+                        value_int: answer.value_int,
+                        value_text: answer.value_text.as_deref(),
+                        is_choice,
+                    },
                 )?;
             }
             Ok(())

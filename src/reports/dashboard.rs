@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::participation::{self, Breakdown, Participation};
+use super::participation::{self, Breakdown, Participation, YearTotals};
 use super::pipeline::{self, Area, Pipeline};
 use super::satisfaction::{self, Satisfaction, SatisfactionBy};
 use crate::db::schema::local_authorities;
@@ -27,7 +27,8 @@ pub struct Dashboard {
 
 /// Every figure of the dashboard for `request` (its `by` is ignored), as of `today`. The six
 /// reports are independent, so each runs on its own connection at the same time: the page takes
-/// as long as the slowest, not as long as all six.
+/// about as long as the slowest. The breakdowns by authority and programme share the totals of
+/// the one by year (the years from the baseline, as the chart shows them), which holds them.
 pub async fn load(
     pool: &DbPool,
     request: &participation::Request,
@@ -36,9 +37,13 @@ pub async fn load(
     let participation_by = |by: Breakdown| {
         let request = participation::Request {
             by,
+            from_baseline: true,
             ..request.clone()
         };
-        db::run(pool, move |conn| participation::report(conn, &request))
+        let counted_elsewhere = (by != Breakdown::Year).then_some(YearTotals::default());
+        db::run(pool, move |conn| {
+            participation::report_with(conn, &request, counted_elsewhere)
+        })
     };
     let satisfaction_filter = satisfaction::Filter {
         opens: None,
@@ -67,6 +72,9 @@ pub async fn load(
             today
         )?)),
     )?;
+    let totals = YearTotals::of(&by_year);
+    let by_authority = by_authority.with_totals(totals);
+    let by_programme = by_programme.with_totals(totals);
     Ok(Dashboard {
         by_year,
         by_authority,

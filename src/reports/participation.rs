@@ -565,6 +565,9 @@ pub struct Request {
     pub target_pct: i32,
     pub programme_id: Option<String>,
     pub authority_id: Option<String>,
+    /// By year, list the years from the earlier of the baseline year and `year` only (the
+    /// dashboard's chart of progress towards the target); otherwise every year.
+    pub from_baseline: bool,
 }
 
 /// One group's figures, with its own baseline and target.
@@ -610,7 +613,56 @@ pub struct Participation {
     pub rows: Vec<ParticipationRow>,
 }
 
+/// Distinct people and enrolments of the year asked for and of the baseline year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearTotals {
+    pub participants: i64,
+    pub enrolments: i64,
+    pub baseline_participants: i64,
+    pub baseline_enrolments: i64,
+}
+
+impl YearTotals {
+    /// The totals a report already holds, for another report of the same request.
+    pub fn of(report: &Participation) -> Self {
+        Self {
+            participants: report.participants,
+            enrolments: report.enrolments,
+            baseline_participants: report.baseline_participants,
+            baseline_enrolments: report.baseline_enrolments,
+        }
+    }
+
+    fn from_years(groups: &[GroupCount], year: i32, baseline_year: i32) -> Self {
+        let of = |year: i32| {
+            let key = year.to_string();
+            groups
+                .iter()
+                .find(|g| g.key.as_deref() == Some(key.as_str()))
+                .map_or((0, 0), |g| (g.participants, g.enrolments))
+        };
+        let ((participants, enrolments), (baseline_participants, baseline_enrolments)) =
+            (of(year), of(baseline_year));
+        Self {
+            participants,
+            enrolments,
+            baseline_participants,
+            baseline_enrolments,
+        }
+    }
+}
+
 pub fn report(conn: &mut DbConnection, request: &Request) -> AppResult<Participation> {
+    report_with(conn, request, None)
+}
+
+/// The report, with the totals of the same request when they are known already (the dashboard
+/// shows three breakdowns of one request and counts its totals once).
+pub fn report_with(
+    conn: &mut DbConnection,
+    request: &Request,
+    known: Option<YearTotals>,
+) -> AppResult<Participation> {
     let scope = Filter {
         starts: None,
         programme_id: request.programme_id.clone(),
@@ -618,16 +670,50 @@ pub fn report(conn: &mut DbConnection, request: &Request) -> AppResult<Participa
     };
     let this_year = scope.in_year(request.year);
     let baseline = scope.in_year(request.baseline_year);
-    let (participants, enrolments) = totals(conn, &this_year)?;
-    let (baseline_participants, baseline_enrolments) = totals(conn, &baseline)?;
-    let (groups, baseline_groups) = if request.by == Breakdown::Year {
-        (grouped(conn, request.by, &scope)?, Vec::new())
+    // By year, every year is a group, the two totals among them: no query of their own.
+    let (groups, baseline_groups, year_totals) = if request.by == Breakdown::Year {
+        let years = if request.from_baseline {
+            let first = request.baseline_year.min(request.year);
+            Filter {
+                starts: academic_year_bounds(first)
+                    .zip(academic_year_bounds(
+                        request.year.max(request.baseline_year),
+                    ))
+                    .map(|((from, _), (_, to))| (from, to)),
+                ..scope.clone()
+            }
+        } else {
+            scope.clone()
+        };
+        let groups = grouped(conn, request.by, &years)?;
+        let year_totals = YearTotals::from_years(&groups, request.year, request.baseline_year);
+        (groups, Vec::new(), year_totals)
     } else {
+        let year_totals = match known {
+            Some(known) => known,
+            None => {
+                let (participants, enrolments) = totals(conn, &this_year)?;
+                let (baseline_participants, baseline_enrolments) = totals(conn, &baseline)?;
+                YearTotals {
+                    participants,
+                    enrolments,
+                    baseline_participants,
+                    baseline_enrolments,
+                }
+            }
+        };
         (
             grouped(conn, request.by, &this_year)?,
             grouped(conn, request.by, &baseline)?,
+            year_totals,
         )
     };
+    let YearTotals {
+        participants,
+        enrolments,
+        baseline_participants,
+        baseline_enrolments,
+    } = year_totals;
     let mut baseline_of: HashMap<Option<String>, i64> = baseline_groups
         .into_iter()
         .map(|g| (g.key, g.participants))
@@ -718,6 +804,25 @@ pub fn report(conn: &mut DbConnection, request: &Request) -> AppResult<Participa
         target_met: baseline_participants > 0 && participants >= target_participants,
         rows: rows.into_iter().map(|(_, row)| row).collect(),
     })
+}
+
+impl Participation {
+    /// The same report with the totals of the whole request put in: a breakdown counted with
+    /// `report_with` and dummy totals, beside the report by year that counted the real ones.
+    pub fn with_totals(self, totals: YearTotals) -> Self {
+        let target_participants = target_for(totals.baseline_participants, self.target_pct);
+        Self {
+            participants: totals.participants,
+            enrolments: totals.enrolments,
+            baseline_participants: totals.baseline_participants,
+            baseline_enrolments: totals.baseline_enrolments,
+            change_pct: change_pct(totals.participants, totals.baseline_participants),
+            target_participants,
+            target_met: totals.baseline_participants > 0
+                && totals.participants >= target_participants,
+            ..self
+        }
+    }
 }
 
 /// `part` of `whole` in percent to one decimal, as the evaluation figures are; none of nothing.

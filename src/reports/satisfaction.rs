@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use diesel::dsl::{count, count_star, sql};
+use diesel::dsl::{count, count_star, sql, sum};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Nullable, Text};
 use serde::Serialize;
@@ -22,8 +22,8 @@ use serde::Serialize;
 use super::participation::{Breakdown, academic_year_sql, boxed, label_of, labels};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    cohorts, evaluation_answers, evaluation_invitations, evaluation_questions,
-    evaluation_responses, evaluation_rounds, people, schools,
+    cohorts, evaluation_answer_tallies, evaluation_answers, evaluation_invitations,
+    evaluation_questions, evaluation_responses, evaluation_rounds, people, schools,
 };
 use crate::domain::academic_year::{academic_year, academic_year_bounds, academic_year_label};
 use crate::domain::evaluation::{Distribution, MIN_ANONYMOUS_RESPONSES, SATISFACTION_TARGET_PCT};
@@ -152,32 +152,25 @@ fn rounds_in(
         .collect())
 }
 
-/// For the whole region the answers are counted per round, reading only the answers and their
-/// responses (joining each of millions of answers to its round and cohort would cost more than
-/// the count), and the rounds placed in a year and programme afterwards.
+/// For the whole region the answers come from each round's tallies (a few rows a round, kept as
+/// responses arrive), read only for the overall questions, and the rounds are placed in a year
+/// and programme afterwards.
 fn region_distributions(conn: &mut DbConnection, filter: &Filter) -> AppResult<Vec<AnswerCount>> {
+    use evaluation_answer_tallies as tallies;
     let overall = overall_questions(conn)?;
-    let per_round: Vec<(String, Option<i32>, i64)> = evaluation_answers::table
-        .inner_join(evaluation_responses::table)
-        .filter(evaluation_answers::question_id.eq_any(overall))
-        .filter(evaluation_answers::value_int.is_not_null())
-        .group_by((
-            sql::<Text>("evaluation_responses.round_id"),
-            sql::<Nullable<Integer>>("evaluation_answers.value_int"),
-        ))
-        .select((
-            sql::<Text>("evaluation_responses.round_id"),
-            sql::<Nullable<Integer>>("evaluation_answers.value_int"),
-            count_star(),
-        ))
+    let per_round: Vec<(String, Option<i32>, Option<i64>)> = tallies::table
+        .filter(tallies::question_id.eq_any(overall))
+        .filter(tallies::value_int.is_not_null())
+        .group_by((tallies::round_id, tallies::value_int))
+        .select((tallies::round_id, tallies::value_int, sum(tallies::answers)))
         .load(conn)?;
     let rounds = rounds_in(conn, filter)?;
     Ok(per_round
         .into_iter()
         .filter_map(|(round, value, count)| {
-            rounds
-                .get(&round)
-                .map(|(year, programme)| (year.clone(), programme.clone(), value, count))
+            rounds.get(&round).map(|(year, programme)| {
+                (year.clone(), programme.clone(), value, count.unwrap_or(0))
+            })
         })
         .collect())
 }

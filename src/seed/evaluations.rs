@@ -215,10 +215,30 @@ fn seed_round(
         let response_id = uuid::Uuid::new_v4().to_string();
         store::insert_response(conn, &response_id, &round_id, None, opens_at)?;
         for (question, score) in SCALE_QUESTIONS.iter().zip(scores) {
-            store::insert_answer(conn, &response_id, question, Some(score), None)?;
+            store::insert_answer(
+                conn,
+                &store::NewAnswer {
+                    round_id: &round_id,
+                    response_id: &response_id,
+                    question_id: question,
+                    value_int: Some(score),
+                    value_text: None,
+                    is_choice: false,
+                },
+            )?;
         }
         if let Some(text) = comment {
-            store::insert_answer(conn, &response_id, "q-worked-well", None, Some(text))?;
+            store::insert_answer(
+                conn,
+                &store::NewAnswer {
+                    round_id: &round_id,
+                    response_id: &response_id,
+                    question_id: "q-worked-well",
+                    value_int: None,
+                    value_text: Some(text),
+                    is_choice: false,
+                },
+            )?;
         }
     }
     Ok(())

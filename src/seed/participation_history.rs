@@ -300,7 +300,17 @@ fn evaluate(
             Some(&invitation_id),
             answered_at,
         )?;
-        store::insert_answer(conn, &response_id, "q-overall", Some(score), None)?;
+        store::insert_answer(
+            conn,
+            &store::NewAnswer {
+                round_id: &round_id,
+                response_id: &response_id,
+                question_id: "q-overall",
+                value_int: Some(score),
+                value_text: None,
+                is_choice: false,
+            },
+        )?;
     }
     Ok(())
 }

@@ -282,6 +282,8 @@ pub fn insert(
     (cx.progress)("evaluation_invitations", written.invitations);
     (cx.progress)("evaluation_responses", written.responses);
     (cx.progress)("evaluation_answers", written.answers);
+    // Answers went in by the thousand, past the store that counts each one.
+    crate::db::evaluations::recount_tallies(conn)?;
     Ok(written)
 }
 

@@ -1290,16 +1290,18 @@ fn answered_rounds(
             ("q-overall", Some(5), None),
             ("q-worked-well", None, Some(format!("{label} {n:03}"))),
         ] {
-            diesel::insert_into(evaluation_answers::table)
-                .values((
-                    evaluation_answers::id.eq(id()),
-                    evaluation_answers::response_id.eq(&response),
-                    evaluation_answers::question_id.eq(question),
-                    evaluation_answers::value_int.eq(value_int),
-                    evaluation_answers::value_text.eq(value_text),
-                ))
-                .execute(&mut conn)
-                .expect("answer");
+            llwybr::db::evaluations::insert_answer(
+                &mut conn,
+                &llwybr::db::evaluations::NewAnswer {
+                    round_id: &round,
+                    response_id: &response,
+                    question_id: question,
+                    value_int,
+                    value_text: value_text.as_deref(),
+                    is_choice: false,
+                },
+            )
+            .expect("answer");
         }
     }
 }

@@ -115,6 +115,7 @@ pub fn participation_request(
         target_pct: state.settings.reports.participation_target_pct,
         programme_id: given(&query.programme).map(str::to_owned),
         authority_id,
+        from_baseline: false,
     })
 }
 

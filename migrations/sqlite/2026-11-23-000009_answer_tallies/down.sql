@@ -1,0 +1,1 @@
+DROP TABLE evaluation_answer_tallies;
