@@ -178,6 +178,7 @@ diesel::table! {
         eligibility_override_reason -> Nullable<Text>,
         applied_at -> Timestamp,
         updated_at -> Timestamp,
+        academic_year -> Nullable<Integer>,
     }
 }
 

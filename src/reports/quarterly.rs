@@ -110,9 +110,8 @@ pub fn build(
         return Ok(None);
     };
     let scope = Filter {
-        starts: None,
-        programme_id: None,
         authority_id: request.authority_id.clone(),
+        ..Filter::default()
     };
     let quarter = Filter {
         starts: Some((from, to)),

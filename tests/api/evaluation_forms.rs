@@ -348,6 +348,43 @@ async fn a_round_asks_a_custom_forms_questions_and_reports_its_choices() {
     );
     assert_eq!(results["satisfaction_pct"], 100.0);
 
+    // The round's tallies, counted as the response was stored, are what counting every answer
+    // again gives (the migration's and the synthetic consortium's way).
+    type TallyRow = (String, String, Option<i32>, Option<String>, i32);
+    let tallies = || -> Vec<TallyRow> {
+        use llwybr::db::schema::evaluation_answer_tallies as t;
+        t::table
+            .filter(t::round_id.eq(&round_id))
+            .order((t::question_id, t::value_key))
+            .select((
+                t::question_id,
+                t::value_key,
+                t::value_int,
+                t::choice,
+                t::answers,
+            ))
+            .load(&mut app.db())
+            .expect("tallies")
+    };
+    let kept = tallies();
+    assert_eq!(kept.len(), 4, "{kept:?}");
+    assert!(
+        kept.contains(&(question(0), "n5".into(), Some(5), None, 1)),
+        "{kept:?}"
+    );
+    assert!(
+        kept.contains(&(
+            question(2),
+            "cin_person".into(),
+            None,
+            Some("in_person".into()),
+            1
+        )),
+        "{kept:?}"
+    );
+    llwybr::db::evaluations::recount_tallies(&mut app.db()).expect("recount");
+    assert_eq!(tallies(), kept);
+
     // A form a round has used is marked in use.
     let shown: Value = app
         .get_as(&lead.token, &format!("/api/v1/evaluation-forms/{form_id}"))

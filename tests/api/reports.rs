@@ -978,3 +978,81 @@ async fn the_reports_are_in_the_openapi_document() {
     }
     assert!(document["components"]["schemas"]["Participation"].is_object());
 }
+
+#[actix_web::test]
+async fn a_seat_counts_in_the_year_its_cohort_starts_even_when_the_start_moves() {
+    let app = crate::helpers::spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let admin = app.person(
+        "admin@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 10)
+        .await;
+    let applied = app
+        .post_as(
+            &teacher.token,
+            &format!("/api/v1/cohorts/{cohort}/applications"),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(applied.status(), 201);
+    let day = |days: i64| Utc::now().date_naive() + Duration::days(days);
+    let next_year = |d: NaiveDate| d.checked_add_months(chrono::Months::new(12)).expect("date");
+    let first = academic_year(day(60));
+    let participants = |report: &Value, year: i32| -> i64 {
+        let key = year.to_string();
+        report["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|row| row["key"].as_str() == Some(key.as_str()))
+            .map_or(0, |row| row["participants"].as_i64().unwrap_or(-1))
+    };
+    let by_year = |app: &TestApp| {
+        let token = admin.token.clone();
+        let url = app.url("/api/v1/reports/participation?by=year");
+        let client = app.client.clone();
+        async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("sent")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let before = by_year(&app).await;
+    assert_eq!(participants(&before, first), 1, "{before}");
+    assert_eq!(participants(&before, first + 1), 0, "{before}");
+
+    // A year later, in the next academic year: the seat goes with it.
+    let moved = app
+        .client
+        .patch(app.url(&format!("/api/v1/cohorts/{cohort}")))
+        .bearer_auth(&lead.token)
+        .json(&serde_json::json!({
+            "starts_on": next_year(day(60)).to_string(),
+            "ends_on": next_year(day(240)).to_string(),
+            "applications_close_on": day(30).to_string()
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        moved.status(),
+        200,
+        "{}",
+        moved.text().await.unwrap_or_default()
+    );
+    let after = by_year(&app).await;
+    assert_eq!(participants(&after, first), 0, "{after}");
+    assert_eq!(participants(&after, first + 1), 1, "{after}");
+}

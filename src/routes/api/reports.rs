@@ -214,9 +214,9 @@ pub fn people_request(
         .year("year", &query.year)
         .unwrap_or_else(|| academic_year(today()));
     let filter = participation::Filter {
-        starts: None,
         programme_id: given(&query.programme).map(str::to_owned),
         authority_id,
+        ..participation::Filter::default()
     }
     .in_year(year);
     Ok(PeopleRequest {

@@ -1,0 +1,6 @@
+DROP INDEX enrolments_seat_years;
+DROP TRIGGER cohorts_academic_year ON cohorts;
+DROP FUNCTION cohort_academic_year();
+DROP TRIGGER enrolments_academic_year ON enrolments;
+DROP FUNCTION enrolment_academic_year();
+ALTER TABLE enrolments DROP COLUMN academic_year;
