@@ -11,7 +11,7 @@ use super::participation::{self, Breakdown, Filter, GroupCount, label_of, labels
 use super::pipeline::{self, Area, Pipeline};
 use super::satisfaction::{self, Satisfaction, SatisfactionBy};
 use super::table::{Cell, Table};
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection, DbPool};
 use crate::domain::academic_year::{academic_year, academic_year_bounds, academic_year_label};
 use crate::domain::language::Language;
 use crate::error::AppResult;
@@ -57,6 +57,7 @@ pub struct Quarterly {
     pub tables: Vec<Table>,
 }
 
+#[derive(Debug, Clone)]
 pub struct QuarterRequest {
     pub year: i32,
     pub quarter: u32,
@@ -97,9 +98,11 @@ fn group_table(
     Ok(table)
 }
 
-pub fn build(
-    conn: &mut DbConnection,
-    request: &QuarterRequest,
+/// The quarterly report. Its participation figures, its satisfaction and its pipeline are
+/// independent, so each is counted on its own connection at the same time.
+pub async fn load(
+    pool: &DbPool,
+    request: QuarterRequest,
     today: NaiveDate,
     language: Language,
 ) -> AppResult<Option<Quarterly>> {
@@ -109,6 +112,79 @@ pub fn build(
     ) else {
         return Ok(None);
     };
+    let satisfaction_filter = satisfaction::Filter {
+        opens: Some((year_start, to)),
+        programme_id: None,
+        authority_id: request.authority_id.clone(),
+    };
+    let area = Area {
+        authority_id: request.authority_id.clone(),
+        school_id: None,
+    };
+    let participation_request = request.clone();
+    let (participation, satisfaction, pipeline) = tokio::try_join!(
+        db::run(pool, move |conn| participation_part(
+            conn,
+            &participation_request,
+            (from, to),
+            year_start,
+            language
+        )),
+        db::run(pool, move |conn| satisfaction::report(
+            conn,
+            SatisfactionBy::Programme,
+            None,
+            &satisfaction_filter
+        )),
+        db::run(pool, move |conn| pipeline::report(
+            conn,
+            &area,
+            today.min(to)
+        )),
+    )?;
+    let ParticipationPart {
+        quarter: (quarter_participants, quarter_enrolments),
+        year: (year_participants, year_enrolments),
+        baseline_participants,
+        tables,
+    } = participation;
+    let target_participants = participation::target_for(baseline_participants, request.target_pct);
+    Ok(Some(Quarterly {
+        year: request.year,
+        year_label: academic_year_label(request.year),
+        quarter: request.quarter,
+        from,
+        to,
+        baseline_year_label: academic_year_label(request.baseline_year),
+        quarter_participants,
+        quarter_enrolments,
+        year_participants,
+        year_enrolments,
+        baseline_participants,
+        target_participants,
+        change_pct: participation::change_pct(year_participants, baseline_participants),
+        target_met: baseline_participants > 0 && year_participants >= target_participants,
+        satisfaction,
+        pipeline,
+        tables,
+    }))
+}
+
+/// The quarter's and the year's participation, and their tables.
+struct ParticipationPart {
+    quarter: (i64, i64),
+    year: (i64, i64),
+    baseline_participants: i64,
+    tables: Vec<Table>,
+}
+
+fn participation_part(
+    conn: &mut DbConnection,
+    request: &QuarterRequest,
+    (from, to): (NaiveDate, NaiveDate),
+    year_start: NaiveDate,
+    language: Language,
+) -> AppResult<ParticipationPart> {
     let scope = Filter {
         authority_id: request.authority_id.clone(),
         ..Filter::default()
@@ -121,11 +197,10 @@ pub fn build(
         starts: Some((year_start, to)),
         ..scope.clone()
     };
-    let (quarter_participants, quarter_enrolments) = participation::totals(conn, &quarter)?;
-    let (year_participants, year_enrolments) = participation::totals(conn, &so_far)?;
+    let quarter_totals = participation::totals(conn, &quarter)?;
+    let year_totals = participation::totals(conn, &so_far)?;
     let (baseline_participants, _) =
         participation::totals(conn, &scope.in_year(request.baseline_year))?;
-    let target_participants = participation::target_for(baseline_participants, request.target_pct);
     let quarter_label = t_with(
         language,
         "report-quarter-name",
@@ -141,7 +216,7 @@ pub fn build(
         t_with(
             language,
             "report-quarterly-in-quarter",
-            &[("quarter", quarter_label.clone())],
+            &[("quarter", quarter_label)],
         ),
         Breakdown::Programme,
         groups,
@@ -163,43 +238,12 @@ pub fn build(
         groups,
         language,
     )?);
-    let satisfaction = satisfaction::report(
-        conn,
-        SatisfactionBy::Programme,
-        None,
-        &satisfaction::Filter {
-            opens: Some((year_start, to)),
-            programme_id: None,
-            authority_id: request.authority_id.clone(),
-        },
-    )?;
-    let pipeline = pipeline::report(
-        conn,
-        &Area {
-            authority_id: request.authority_id.clone(),
-            school_id: None,
-        },
-        today.min(to),
-    )?;
-    Ok(Some(Quarterly {
-        year: request.year,
-        year_label: academic_year_label(request.year),
-        quarter: request.quarter,
-        from,
-        to,
-        baseline_year_label: academic_year_label(request.baseline_year),
-        quarter_participants,
-        quarter_enrolments,
-        year_participants,
-        year_enrolments,
+    Ok(ParticipationPart {
+        quarter: quarter_totals,
+        year: year_totals,
         baseline_participants,
-        target_participants,
-        change_pct: participation::change_pct(year_participants, baseline_participants),
-        target_met: baseline_participants > 0 && year_participants >= target_participants,
-        satisfaction,
-        pipeline,
         tables,
-    }))
+    })
 }
 
 #[cfg(test)]

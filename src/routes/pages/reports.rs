@@ -1052,24 +1052,28 @@ pub async fn quarterly_page(
     };
     let language = i18n.language;
     let baseline = request.baseline_year;
-    let (report, area, choices, measures) = db::run(&state.pool, move |conn| {
-        let report = quarterly::build(conn, &request, today(), language)?
-            .ok_or_else(|| AppError::field("quarter", "report-error-quarter"))?;
-        let names = dashboard::authority_names(conn)?;
-        let area = match &request.authority_id {
-            None => i18n.t("report-scope-region"),
-            Some(id) => names
-                .iter()
-                .find(|(a, _, _)| a == id)
-                .map(|(_, en, cy)| i18n.pick(en, cy).to_owned())
-                .unwrap_or_else(|| id.clone()),
-        };
-        let choices = choices(conn, &i18n, &scope, baseline)?;
-        let measures =
-            crate::outcomes::measures::figures(conn, request.authority_id.as_deref(), today())?;
-        Ok((report, area, choices, measures))
-    })
-    .await?;
+    let authority = request.authority_id.clone();
+    let (report, (area, choices, measures)) = tokio::try_join!(
+        async {
+            quarterly::load(&state.pool, request, today(), language)
+                .await?
+                .ok_or_else(|| AppError::field("quarter", "report-error-quarter"))
+        },
+        db::run(&state.pool, move |conn| {
+            let names = dashboard::authority_names(conn)?;
+            let area = match &authority {
+                None => i18n.t("report-scope-region"),
+                Some(id) => names
+                    .iter()
+                    .find(|(a, _, _)| a == id)
+                    .map(|(_, en, cy)| i18n.pick(en, cy).to_owned())
+                    .unwrap_or_else(|| id.clone()),
+            };
+            let choices = choices(conn, &i18n, &scope, baseline)?;
+            let measures = crate::outcomes::measures::figures(conn, authority.as_deref(), today())?;
+            Ok((area, choices, measures))
+        })
+    )?;
     let area_filter = [("authority", authority_id.clone())];
     let figures = vec![
         Figure {
