@@ -274,6 +274,30 @@ macro_rules! filter_rounds {
     }};
 }
 
+/// The ids of the rounds of a `ProgrammeScope`, as a query to use in `round_id IN (...)`.
+macro_rules! scoped_rounds {
+    ($scope:expr) => {{
+        let ProgrammeScope {
+            programme_id,
+            lead_id,
+            any_lead,
+            from,
+            before,
+        } = $scope;
+        evaluation_rounds::table
+            .inner_join(cohorts::table)
+            .filter(evaluation_rounds::opens_at.ge(from))
+            .filter(evaluation_rounds::opens_at.lt(before))
+            .filter(cohorts::lead_id.eq(lead_id).or(any_lead.into_sql::<Bool>()))
+            .filter(
+                cohorts::programme_id
+                    .eq(programme_id.clone().unwrap_or_default())
+                    .or(programme_id.is_none().into_sql::<Bool>()),
+            )
+            .select(evaluation_rounds::id)
+    }};
+}
+
 /// The rounds of a filter, oldest first.
 pub fn rounds_where(conn: &mut DbConnection, filter: &RoundFilter) -> QueryResult<Vec<Round>> {
     let query = evaluation_rounds::table
@@ -508,8 +532,21 @@ pub fn invitation_tallies(
     filter: &RoundFilter,
     local_authority_id: Option<&str>,
 ) -> QueryResult<HashMap<String, (u32, u32)>> {
-    let rows: Vec<(String, i64, i64)> = match local_authority_id {
-        None => {
+    let select = (
+        evaluation_invitations::round_id,
+        count_star(),
+        count(evaluation_invitations::responded_at),
+    );
+    let rows: Vec<(String, i64, i64)> = match (local_authority_id, programme_scope(filter)) {
+        // Over programmes and years the rounds are a subquery: the invitations are then read
+        // from their `(round_id, responded_at)` index, with no round or cohort looked up for
+        // each of them.
+        (None, Some(scope)) => evaluation_invitations::table
+            .filter(evaluation_invitations::round_id.eq_any(scoped_rounds!(scope)))
+            .group_by(evaluation_invitations::round_id)
+            .select(select)
+            .load(conn)?,
+        (None, None) => {
             let query = evaluation_invitations::table
                 .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
                 .group_by(evaluation_invitations::round_id)
@@ -521,7 +558,7 @@ pub fn invitation_tallies(
                 .into_boxed();
             filter_rounds!(query, filter).load(conn)?
         }
-        Some(la) => {
+        (Some(la), _) => {
             let query = evaluation_invitations::table
                 .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
                 .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
@@ -654,17 +691,29 @@ pub fn answer_counts(
     );
     let Some(la) = local_authority_id else {
         use evaluation_answer_tallies as tallies;
-        let query = tallies::table
-            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-            .group_by((tallies::question_id, tallies::value_int))
-            .select((
-                tallies::question_id,
-                tallies::value_int,
-                diesel::dsl::sum(tallies::answers),
-            ))
-            .into_boxed();
-        let rows: Vec<(String, Option<i32>, Option<i64>)> =
-            filter_rounds!(query, filter).load(conn)?;
+        let group = (tallies::question_id, tallies::value_int);
+        let select = (
+            tallies::question_id,
+            tallies::value_int,
+            diesel::dsl::sum(tallies::answers),
+        );
+        // Over programmes and years, the rounds are a subquery: joining each of hundreds of
+        // thousands of tallies to its round and cohort would cost more than adding them up.
+        let rows: Vec<(String, Option<i32>, Option<i64>)> = match programme_scope(filter) {
+            Some(scope) => tallies::table
+                .filter(tallies::round_id.eq_any(scoped_rounds!(scope)))
+                .group_by(group)
+                .select(select)
+                .load(conn)?,
+            None => {
+                let query = tallies::table
+                    .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                    .group_by(group)
+                    .select(select)
+                    .into_boxed();
+                filter_rounds!(query, filter).load(conn)?
+            }
+        };
         return Ok(rows
             .into_iter()
             .map(|(question, value, n)| (question, value, n.unwrap_or(0)))
@@ -717,18 +766,31 @@ pub fn choice_counts(
     );
     let Some(la) = local_authority_id else {
         use evaluation_answer_tallies as tallies;
-        let query = tallies::table
-            .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
-            .filter(tallies::question_id.eq_any(question_ids.to_vec()))
-            .filter(tallies::choice.is_not_null())
-            .group_by((tallies::question_id, tallies::choice))
-            .select((
-                tallies::question_id,
-                tallies::choice.assume_not_null(),
-                diesel::dsl::sum(tallies::answers),
-            ))
-            .into_boxed();
-        let rows: Vec<(String, String, Option<i64>)> = filter_rounds!(query, filter).load(conn)?;
+        let group = (tallies::question_id, tallies::choice);
+        let select = (
+            tallies::question_id,
+            tallies::choice.assume_not_null(),
+            diesel::dsl::sum(tallies::answers),
+        );
+        let rows: Vec<(String, String, Option<i64>)> = match programme_scope(filter) {
+            Some(scope) => tallies::table
+                .filter(tallies::round_id.eq_any(scoped_rounds!(scope)))
+                .filter(tallies::question_id.eq_any(question_ids))
+                .filter(tallies::choice.is_not_null())
+                .group_by(group)
+                .select(select)
+                .load(conn)?,
+            None => {
+                let query = tallies::table
+                    .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                    .filter(tallies::question_id.eq_any(question_ids.to_vec()))
+                    .filter(tallies::choice.is_not_null())
+                    .group_by(group)
+                    .select(select)
+                    .into_boxed();
+                filter_rounds!(query, filter).load(conn)?
+            }
+        };
         return Ok(rows
             .into_iter()
             .map(|(question, choice, n)| (question, choice, n.unwrap_or(0)))
@@ -796,24 +858,7 @@ pub fn comments(
     if let Some(scope) = programme_scope(filter) {
         // Every comment of many rounds (the CSV): by question and text only. The rounds, not
         // the responses, are the subquery here, as the responses are joined for their round.
-        let ProgrammeScope {
-            programme_id,
-            lead_id,
-            any_lead,
-            from,
-            before,
-        } = scope;
-        let rounds = evaluation_rounds::table
-            .inner_join(cohorts::table)
-            .filter(evaluation_rounds::opens_at.ge(from))
-            .filter(evaluation_rounds::opens_at.lt(before))
-            .filter(cohorts::lead_id.eq(lead_id).or(any_lead.into_sql::<Bool>()))
-            .filter(
-                cohorts::programme_id
-                    .eq(programme_id.clone().unwrap_or_default())
-                    .or(programme_id.is_none().into_sql::<Bool>()),
-            )
-            .select(evaluation_rounds::id);
+        let rounds = scoped_rounds!(scope);
         return evaluation_answers::table
             .inner_join(evaluation_responses::table)
             .inner_join(evaluation_questions::table)

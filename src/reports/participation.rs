@@ -143,6 +143,11 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Whether the figure needs the cohorts' start dates (not only their years).
+    fn dated(&self) -> bool {
+        self.starts.is_some()
+    }
+
     pub fn in_year(&self, year: i32) -> Self {
         Self {
             years: Some((year, year)),
@@ -195,10 +200,33 @@ macro_rules! seats {
     }};
 }
 
+/// Like `seats!` for `undated_seats_from!()`, which has no cohorts: the filter must have no
+/// start dates (`Filter::dated`).
+macro_rules! undated_seats {
+    ($from:expr, $filter:expr) => {{
+        let filter: &Filter = $filter;
+        let mut query = lean_seats!($from, filter);
+        if let Some(authority) = &filter.authority_id {
+            query = query.filter(schools::local_authority_id.eq(authority.clone()));
+        }
+        query
+    }};
+}
+
 macro_rules! seats_from {
     () => {
         enrolments::table
             .inner_join(cohorts::table)
+            .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+            .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+    };
+}
+
+/// The seats with their person and the person's school, without the cohorts: a lookup of the
+/// cohort for each seat of a year costs as much again as the rest of a figure.
+macro_rules! undated_seats_from {
+    () => {
+        enrolments::table
             .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
             .left_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
     };
@@ -229,18 +257,22 @@ pub fn grouped(
     }
     // Joining 400,000 seats to their people, or even to their cohorts, costs more than the
     // rest of the query: each join only when the figure needs it.
-    let rows: Vec<(Option<String>, i64, i64)> =
-        if by.needs_person() || filter.authority_id.is_some() {
-            seats!(grouped_by_key!(seats_from!()), filter).load(conn)?
-        } else if by == Breakdown::LanguageMedium || filter.starts.is_some() {
-            dated_seats!(
-                grouped_by_key!(enrolments::table.inner_join(cohorts::table)),
-                filter
-            )
-            .load(conn)?
-        } else {
-            lean_seats!(grouped_by_key!(enrolments::table), filter).load(conn)?
-        };
+    let rows: Vec<(Option<String>, i64, i64)> = if (by.needs_person()
+        || filter.authority_id.is_some())
+        && (filter.dated() || by == Breakdown::LanguageMedium)
+    {
+        seats!(grouped_by_key!(seats_from!()), filter).load(conn)?
+    } else if by.needs_person() || filter.authority_id.is_some() {
+        undated_seats!(grouped_by_key!(undated_seats_from!()), filter).load(conn)?
+    } else if by == Breakdown::LanguageMedium || filter.dated() {
+        dated_seats!(
+            grouped_by_key!(enrolments::table.inner_join(cohorts::table)),
+            filter
+        )
+        .load(conn)?
+    } else {
+        lean_seats!(grouped_by_key!(enrolments::table), filter).load(conn)?
+    };
     Ok(rows
         .into_iter()
         .map(|(key, participants, enrolments)| GroupCount {
@@ -258,9 +290,11 @@ pub fn totals(conn: &mut DbConnection, filter: &Filter) -> AppResult<(i64, i64)>
         count(enrolments::person_id).aggregate_distinct(),
         count_star(),
     );
-    Ok(if filter.authority_id.is_some() {
+    Ok(if filter.authority_id.is_some() && filter.dated() {
         seats!(seats_from!().select(select), filter).get_result(conn)?
-    } else if filter.starts.is_some() {
+    } else if filter.authority_id.is_some() {
+        undated_seats!(undated_seats_from!().select(select), filter).get_result(conn)?
+    } else if filter.dated() {
         dated_seats!(
             enrolments::table.inner_join(cohorts::table).select(select),
             filter
@@ -310,21 +344,28 @@ pub fn audience_reached(
     conn: &mut DbConnection,
     filter: &Filter,
 ) -> AppResult<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = seats!(
-        seats_from!()
-            .inner_join(
-                programme_target_stages::table.on(programme_target_stages::programme_id
-                    .eq(enrolments::programme_id)
-                    .and(people::stage_code.eq(programme_target_stages::stage_code.nullable())))
-            )
-            .group_by(enrolments::programme_id)
-            .select((
-                enrolments::programme_id,
-                count(enrolments::person_id).aggregate_distinct()
-            )),
-        filter
-    )
-    .load(conn)?;
+    macro_rules! reached {
+        ($from:expr) => {
+            $from
+                .inner_join(
+                    programme_target_stages::table.on(programme_target_stages::programme_id
+                        .eq(enrolments::programme_id)
+                        .and(
+                            people::stage_code.eq(programme_target_stages::stage_code.nullable()),
+                        )),
+                )
+                .group_by(enrolments::programme_id)
+                .select((
+                    enrolments::programme_id,
+                    count(enrolments::person_id).aggregate_distinct(),
+                ))
+        };
+    }
+    let rows: Vec<(String, i64)> = if filter.dated() {
+        seats!(reached!(seats_from!()), filter).load(conn)?
+    } else {
+        undated_seats!(reached!(undated_seats_from!()), filter).load(conn)?
+    };
     Ok(rows.into_iter().collect())
 }
 

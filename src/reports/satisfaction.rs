@@ -130,11 +130,11 @@ fn overall_questions(conn: &mut DbConnection) -> AppResult<Vec<String>> {
         .load(conn)?)
 }
 
+/// The academic year and programme of each round, by its id.
+type Rounds = HashMap<String, (String, String)>;
+
 /// The academic year and programme of each round the filter keeps.
-fn rounds_in(
-    conn: &mut DbConnection,
-    filter: &Filter,
-) -> AppResult<HashMap<String, (String, String)>> {
+fn rounds_in(conn: &mut DbConnection, filter: &Filter) -> AppResult<Rounds> {
     let rows: Vec<(String, NaiveDateTime, String)> = narrowed!(
         evaluation_rounds::table.inner_join(cohorts::table).select((
             evaluation_rounds::id,
@@ -155,7 +155,7 @@ fn rounds_in(
 /// For the whole region the answers come from each round's tallies (a few rows a round, kept as
 /// responses arrive), read only for the overall questions, and the rounds are placed in a year
 /// and programme afterwards.
-fn region_distributions(conn: &mut DbConnection, filter: &Filter) -> AppResult<Vec<AnswerCount>> {
+fn region_distributions(conn: &mut DbConnection, rounds: &Rounds) -> AppResult<Vec<AnswerCount>> {
     use evaluation_answer_tallies as tallies;
     let overall = overall_questions(conn)?;
     let per_round: Vec<(String, Option<i32>, Option<i64>)> = tallies::table
@@ -164,7 +164,6 @@ fn region_distributions(conn: &mut DbConnection, filter: &Filter) -> AppResult<V
         .group_by((tallies::round_id, tallies::value_int))
         .select((tallies::round_id, tallies::value_int, sum(tallies::answers)))
         .load(conn)?;
-    let rounds = rounds_in(conn, filter)?;
     Ok(per_round
         .into_iter()
         .filter_map(|(round, value, count)| {
@@ -178,7 +177,7 @@ fn region_distributions(conn: &mut DbConnection, filter: &Filter) -> AppResult<V
 /// Invitations and responses per round, for the region, placed as the answers are.
 fn region_invitations(
     conn: &mut DbConnection,
-    filter: &Filter,
+    rounds: &Rounds,
 ) -> AppResult<Vec<(String, String, i64, i64)>> {
     let per_round: Vec<(String, i64, i64)> = evaluation_invitations::table
         .group_by(evaluation_invitations::round_id)
@@ -188,7 +187,6 @@ fn region_invitations(
             count(evaluation_invitations::responded_at),
         ))
         .load(conn)?;
-    let rounds = rounds_in(conn, filter)?;
     Ok(per_round
         .into_iter()
         .filter_map(|(round, invited, responded)| {
@@ -203,6 +201,7 @@ fn region_invitations(
 fn distributions(
     conn: &mut DbConnection,
     filter: &Filter,
+    region_rounds: Option<&Rounds>,
 ) -> AppResult<HashMap<(String, String), Distribution>> {
     let year = academic_year_sql(conn, "evaluation_rounds.opens_at");
     let group = (
@@ -230,9 +229,13 @@ fn distributions(
         ))
         .filter(evaluation_answers::value_int.is_not_null());
     let rows: Vec<AnswerCount> =
-        match &filter.authority_id {
-            None => region_distributions(conn, filter)?,
-            Some(authority) => narrowed!(
+        match (&filter.authority_id, region_rounds) {
+            (None, Some(rounds)) => region_distributions(conn, rounds)?,
+            (None, None) => {
+                let rounds = rounds_in(conn, filter)?;
+                region_distributions(conn, &rounds)?
+            }
+            (Some(authority), _) => narrowed!(
                 from.inner_join(evaluation_invitations::table.on(
                     evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable())
                 ),)
@@ -263,6 +266,7 @@ fn distributions(
 fn invitations(
     conn: &mut DbConnection,
     filter: &Filter,
+    region_rounds: Option<&Rounds>,
 ) -> AppResult<HashMap<(String, String), (i64, i64)>> {
     let year = academic_year_sql(conn, "evaluation_rounds.opens_at");
     let group = (sql::<Text>(&year), sql::<Text>("cohorts.programme_id"));
@@ -274,9 +278,13 @@ fn invitations(
     );
     let from = evaluation_invitations::table
         .inner_join(evaluation_rounds::table.inner_join(cohorts::table));
-    let rows: Vec<(String, String, i64, i64)> = match &filter.authority_id {
-        None => region_invitations(conn, filter)?,
-        Some(authority) => narrowed!(
+    let rows: Vec<(String, String, i64, i64)> = match (&filter.authority_id, region_rounds) {
+        (None, Some(rounds)) => region_invitations(conn, rounds)?,
+        (None, None) => {
+            let rounds = rounds_in(conn, filter)?;
+            region_invitations(conn, &rounds)?
+        }
+        (Some(authority), _) => narrowed!(
             from.inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                 .filter(schools::local_authority_id.eq(authority.clone()))
@@ -334,8 +342,13 @@ pub fn report(
     } else {
         filter.clone()
     };
-    let answers = distributions(conn, &filter)?;
-    let invited = invitations(conn, &filter)?;
+    // For the region both counts place rounds in a year and programme: one list for both.
+    let region_rounds = match filter.authority_id {
+        None => Some(rounds_in(conn, &filter)?),
+        Some(_) => None,
+    };
+    let answers = distributions(conn, &filter, region_rounds.as_ref())?;
+    let invited = invitations(conn, &filter, region_rounds.as_ref())?;
     let group_of = |(year, programme): &(String, String)| match by {
         SatisfactionBy::Year => year.clone(),
         SatisfactionBy::Programme => programme.clone(),

@@ -622,7 +622,6 @@ pub async fn dashboard_page(
         ("programme", request.programme_id.clone()),
         ("authority", request.authority_id.clone()),
     ];
-    let area = [("authority", request.authority_id.clone())];
     let mut figures = participation_figures(&i18n, &board.by_year);
     figures.push(Figure {
         label: i18n.t("report-satisfaction-overall"),
@@ -632,10 +631,6 @@ pub async fn dashboard_page(
             i18n.t("report-response-rate"),
             pct(board.satisfaction.total.response_rate_pct)
         ),
-    });
-    figures.push(Figure {
-        label: i18n.t("report-candidates-total"),
-        value: board.pipeline.candidates.to_string(),
     });
     let sat_filters = [
         ("programme", request.programme_id.clone()),
@@ -670,12 +665,6 @@ pub async fn dashboard_page(
             &filters,
         ),
     ]);
-    sections.extend(pipeline_sections(
-        &i18n,
-        &board.pipeline,
-        &area,
-        &[PipelineTable::Stages, PipelineTable::Succession],
-    ));
     let page_filters = participation_filters(&i18n, choices, &request);
     render(
         StatusCode::OK,
