@@ -157,6 +157,9 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // The server closes a connection idle for 5 s (actix's keep-alive); a client that kept
+        // it longer could send on it just as it closes, and see the request fail.
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .expect("http client")
 }
@@ -240,10 +243,14 @@ impl TestApp {
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "eml") {
-                let bytes = std::fs::read(&path).expect("read email");
-                let message = mail_parser::MessageParser::default()
-                    .parse(&bytes)
-                    .expect("parse email");
+                // The file transport may still be writing a file: one that does not read or
+                // parse yet is picked up by the next look.
+                let Ok(bytes) = std::fs::read(&path) else {
+                    continue;
+                };
+                let Some(message) = mail_parser::MessageParser::default().parse(&bytes) else {
+                    continue;
+                };
                 emails.push(SentEmail {
                     to: message
                         .to()
