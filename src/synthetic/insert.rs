@@ -53,8 +53,9 @@ pub fn prepare_bulk_load(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     }
 }
 
-/// Back to the settings every connection of the pool has, then fresh planner statistics, which
-/// a bulk load leaves out of date (PostgreSQL's autovacuum would catch up only later).
+/// Back to the settings every connection of the pool has, then what PostgreSQL's autovacuum
+/// would do after a bulk load, only later: fresh planner statistics, and the visibility map
+/// that lets index-only scans skip the tables.
 pub fn finish_bulk_load(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
         DbConnection::Sqlite(c) => {
@@ -63,7 +64,7 @@ pub fn finish_bulk_load(conn: &mut DbConnection) -> diesel::QueryResult<()> {
         }
         DbConnection::Postgres(c) => {
             c.batch_execute("SET synchronous_commit = on")?;
-            c.batch_execute("ANALYZE")
+            c.batch_execute("VACUUM ANALYZE")
         }
     }
 }
