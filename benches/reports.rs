@@ -886,8 +886,9 @@ fn about() -> String {
          `llwybr serve` (production settings, 2 workers, `RUST_LOG=warn`), logs in, and asks each \
          URL once to warm up and then 5 times, one request at a time (once only when the \
          warm-up took over 10 s; a request unanswered after 60 s is noted as timed out); any \
-         answer but 2xx stops the run. PostgreSQL is analysed at the end of the generation (as autovacuum would do); \
-         SQLite is left as Llwybr leaves it. The machine is shared with other work, so the \
+         answer but 2xx stops the run. PostgreSQL is vacuumed and analysed at the end of the \
+         generation (as autovacuum would do, later); SQLite is left as Llwybr leaves it (no \
+         `ANALYZE`). The machine is shared with other work, so the \
          figures are indicative.\n"
     );
     let _ = writeln!(md, "Re-run:\n");

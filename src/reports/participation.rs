@@ -246,9 +246,15 @@ pub fn grouped(
     filter: &Filter,
 ) -> AppResult<Vec<GroupCount>> {
     let key = by.key_sql();
+    // The year is grouped as the number it is: PostgreSQL then reads the seats in the order of
+    // their index, where grouping by the text would sort them all first.
+    let group = match by {
+        Breakdown::Year => "enrolments.academic_year".to_owned(),
+        _ => key.clone(),
+    };
     macro_rules! grouped_by_key {
         ($from:expr) => {
-            $from.group_by(sql::<Nullable<Text>>(&key)).select((
+            $from.group_by(sql::<Nullable<Text>>(&group)).select((
                 sql::<Nullable<Text>>(&key),
                 count(enrolments::person_id).aggregate_distinct(),
                 count_star(),
