@@ -609,7 +609,7 @@ pub async fn load(
     scope: Scope,
     wanted: CommentsWanted,
 ) -> AppResult<EvaluationResults> {
-    db::run(&state.pool, move |conn| {
+    db::run_report(&state.pool, move |conn| {
         compute_with(conn, &user, &scope, wanted)
     })
     .await

@@ -40,7 +40,7 @@ pub async fn load(
             ..request.clone()
         };
         let counted_elsewhere = (by != Breakdown::Year).then_some(YearTotals::default());
-        db::run(pool, move |conn| {
+        db::run_report(pool, move |conn| {
             participation::report_with(conn, &request, counted_elsewhere)
         })
     };
@@ -54,13 +54,13 @@ pub async fn load(
         participation_by(Breakdown::Year),
         participation_by(Breakdown::LocalAuthority),
         participation_by(Breakdown::Programme),
-        db::run(pool, move |conn| satisfaction::report(
+        db::run_report(pool, move |conn| satisfaction::report(
             conn,
             SatisfactionBy::Year,
             None,
             &satisfaction_filter
         )),
-        db::run(pool, move |conn| Ok(measures::figures(
+        db::run_report(pool, move |conn| Ok(measures::figures(
             conn,
             authority.as_deref(),
             today

@@ -123,20 +123,20 @@ pub async fn load(
     };
     let participation_request = request.clone();
     let (participation, satisfaction, pipeline) = tokio::try_join!(
-        db::run(pool, move |conn| participation_part(
+        db::run_report(pool, move |conn| participation_part(
             conn,
             &participation_request,
             (from, to),
             year_start,
             language
         )),
-        db::run(pool, move |conn| satisfaction::report(
+        db::run_report(pool, move |conn| satisfaction::report(
             conn,
             SatisfactionBy::Programme,
             None,
             &satisfaction_filter
         )),
-        db::run(pool, move |conn| pipeline::report(
+        db::run_report(pool, move |conn| pipeline::report(
             conn,
             &area,
             today.min(to)

@@ -96,7 +96,7 @@ pub async fn figures(
     let authority = ReportScope::of(&user)?.authority(query.authority.as_deref())?;
     let format = export_format(query.format.as_deref())?;
     let as_of = query.as_of.unwrap_or_else(today);
-    let found = db::run(&state.pool, move |conn| {
+    let found = db::run_report(&state.pool, move |conn| {
         Ok(measures::figures(conn, authority.as_deref(), as_of)?)
     })
     .await?;
@@ -129,7 +129,7 @@ pub async fn people(
     let format = export_format(query.format.as_deref())?;
     let as_of = query.as_of.unwrap_or_else(today);
     let code = code.into_inner();
-    let found = db::run(&state.pool, move |conn| {
+    let found = db::run_report(&state.pool, move |conn| {
         measures::people(conn, &code, year, group, authority.as_deref(), as_of)
     })
     .await?;

@@ -143,7 +143,7 @@ pub async fn participation_report(
     let request = participation_request(&state, &user, &query, &mut problems)?;
     let format = problems.format(&query.format);
     problems.finish()?;
-    let report = db::run(&state.pool, move |conn| {
+    let report = db::run_report(&state.pool, move |conn| {
         participation::report(conn, &request)
     })
     .await?;
@@ -271,7 +271,7 @@ pub async fn participation_people(
     } else {
         participation::DRILL_DOWN_LIMIT
     };
-    let (total, people) = db::run(&state.pool, move |conn| {
+    let (total, people) = db::run_report(&state.pool, move |conn| {
         participation::people_behind(
             conn,
             request.by,
@@ -362,7 +362,7 @@ pub async fn satisfaction_report(
     let request = satisfaction_request(&user, &query, &mut problems)?;
     let format = problems.format(&query.format);
     problems.finish()?;
-    let report = db::run(&state.pool, move |conn| {
+    let report = db::run_report(&state.pool, move |conn| {
         satisfaction::report(conn, request.by, request.year, &request.filter)
     })
     .await?;
@@ -414,7 +414,7 @@ pub async fn pipeline_report(
     };
     problems.finish()?;
     let query = query.into_inner();
-    let report = db::run(&state.pool, move |conn| {
+    let report = db::run_report(&state.pool, move |conn| {
         let area = pipeline::area_for(conn, &user, given(&query.authority), given(&query.school))?;
         pipeline::report(conn, &area, today())
     })

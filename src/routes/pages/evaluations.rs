@@ -855,7 +855,7 @@ pub async fn programme_results(
         Scope::Programmes { academic_year, .. } => *academic_year,
         _ => None,
     };
-    let (found, programmes) = db::run(&state.pool, move |conn| {
+    let (found, programmes) = db::run_report(&state.pool, move |conn| {
         let found = results::compute(conn, &user, &scope)?;
         let programmes = catalogue::active_programmes(conn)?
             .into_iter()

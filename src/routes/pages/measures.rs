@@ -150,7 +150,7 @@ pub async fn report(
     let authority = scope.authority(query.authority.as_deref())?;
     let as_of = today();
     let wanted = authority.clone();
-    let (found, mut authorities) = db::run(&state.pool, move |conn| {
+    let (found, mut authorities) = db::run_report(&state.pool, move |conn| {
         Ok((
             measures::figures(conn, wanted.as_deref(), as_of)?,
             authority_list(conn)?,
@@ -232,7 +232,7 @@ pub async fn people(
     let code = code.into_inner();
     let as_of = today();
     let wanted = authority.clone();
-    let found = db::run(&state.pool, move |conn| {
+    let found = db::run_report(&state.pool, move |conn| {
         measures::people(conn, &code, year, group, wanted.as_deref(), as_of)
     })
     .await?;

@@ -693,7 +693,7 @@ pub async fn participation_page(
     problems.finish()?;
     let scope = ReportScope::of(&user)?;
     let for_db = request.clone();
-    let (report, choices) = db::run(&state.pool, move |conn| {
+    let (report, choices) = db::run_report(&state.pool, move |conn| {
         let report = participation::report(conn, &for_db)?;
         let choices = choices(conn, &i18n, &scope, for_db.baseline_year)?;
         Ok((report, choices))
@@ -751,7 +751,7 @@ pub async fn people_page(
     problems.finish()?;
     let (by, key) = (request.by, request.key.clone());
     let filter = request.filter.clone();
-    let (total, people, group) = db::run(&state.pool, move |conn| {
+    let (total, people, group) = db::run_report(&state.pool, move |conn| {
         let (total, people) = participation::people_behind(
             conn,
             by,
@@ -826,7 +826,7 @@ pub async fn satisfaction_page(
     let scope = ReportScope::of(&user)?;
     let baseline = state.settings.reports.baseline_year;
     let (by, year, filter) = (request.by, request.year, request.filter.clone());
-    let (report, choices) = db::run(&state.pool, move |conn| {
+    let (report, choices) = db::run_report(&state.pool, move |conn| {
         let report = satisfaction::report(conn, by, year, &filter)?;
         let choices = choices(conn, &i18n, &scope, baseline)?;
         Ok((report, choices))
@@ -929,7 +929,7 @@ pub async fn pipeline_page(
     let i18n = page.context.i18n;
     let query = query.into_inner();
     let baseline = state.settings.reports.baseline_year;
-    let (report, authorities) = db::run(&state.pool, move |conn| {
+    let (report, authorities) = db::run_report(&state.pool, move |conn| {
         let area = pipeline::area_for(
             conn,
             &user,
