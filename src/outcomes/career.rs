@@ -1,5 +1,5 @@
-//! Career histories: people keep their own; consortium admins add or correct anyone's, always
-//! with a reason. Every change is audited with the state before and after it.
+//! Career histories: people keep their own; consortium admins add, correct or delete anyone's,
+//! always with a reason. Every change is audited with the state before and after it.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -56,6 +56,9 @@ struct CheckedEntry {
     ended_on: Option<NaiveDate>,
     reason: Option<String>,
 }
+
+/// Longer reasons are cut rather than refused, as the other recorded reasons are.
+const MAX_REASON_CHARS: usize = 1000;
 
 fn blank_to_none(value: Option<&String>) -> Option<String> {
     value
@@ -377,4 +380,45 @@ pub fn correct(
     let before = find(conn, id)?;
     let entry = check(conn, request, true)?;
     replace(conn, admin.id(), before, entry)
+}
+
+/// One of anyone's entries, for a consortium admin.
+pub fn find_for(
+    conn: &mut DbConnection,
+    admin: &CurrentUser,
+    id: &str,
+) -> AppResult<CareerEntryView> {
+    require_admin(admin)?;
+    find(conn, id)
+}
+
+/// An admin deletes anyone's step, with a reason. The audit entry keeps the step as it was, so
+/// only the row is lost. Returns the deleted step.
+pub fn delete_for(
+    conn: &mut DbConnection,
+    admin: &CurrentUser,
+    id: &str,
+    reason: Option<&str>,
+) -> AppResult<CareerEntryView> {
+    let before = find_for(conn, admin, id)?;
+    let reason = reason
+        .map(|r| r.trim().chars().take(MAX_REASON_CHARS).collect::<String>())
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| AppError::field("reason", "career-error-delete-reason"))?;
+    db::transaction::<_, AppError, _>(conn, |conn| {
+        let deleted = diesel::delete(career_entries::table.find(&before.id)).execute(conn)?;
+        // Another admin may have deleted it since it was read; one deletion, one audit entry.
+        if deleted == 0 {
+            return Err(AppError::NotFound);
+        }
+        record(
+            conn,
+            admin.id(),
+            "career_entry.deleted",
+            ("career_entry", &before.id),
+            Some(as_json(&before)),
+            Some(serde_json::json!({ "reason": reason })),
+        )
+    })?;
+    Ok(before)
 }

@@ -1,5 +1,5 @@
-//! Career history: validation in English and Welsh, own entries only, and admin corrections
-//! that need a reason and are audited with before and after.
+//! Career history: validation in English and Welsh, own entries only, and admin corrections and
+//! deletions that need a reason and are audited with before and after.
 
 use diesel::prelude::*;
 use llwybr::db::schema::{audit_log, people};
@@ -36,6 +36,61 @@ async fn delete_as(app: &TestApp, token: &str, path: &str) -> reqwest::Response 
         .send()
         .await
         .expect("sent")
+}
+
+async fn delete_with(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .delete(app.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .expect("sent")
+}
+
+/// The roles in someone's career, as an admin sees it.
+async fn roles_of(app: &TestApp, admin: &str, person: &str) -> Vec<String> {
+    let history: Value = app
+        .get_as(admin, &format!("/api/v1/admin/people/{person}/career"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    history
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["role"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Adds a step to the teacher's career as they would; returns its id.
+async fn own_entry(app: &TestApp, token: &str, role: &str, started_on: &str) -> String {
+    let created = app
+        .post_as(
+            token,
+            "/api/v1/me/career",
+            &json!({ "role": role, "started_on": started_on }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.expect("json");
+    created["id"].as_str().expect("id").to_owned()
+}
+
+fn audit_of(app: &TestApp, id: &str) -> Vec<AuditRow> {
+    audit_log::table
+        .filter(audit_log::object_type.eq("career_entry"))
+        .filter(audit_log::object_id.eq(id))
+        .order(audit_log::occurred_at.asc())
+        .select((
+            audit_log::action,
+            audit_log::actor_id,
+            audit_log::before_state,
+            audit_log::after_state,
+        ))
+        .load(&mut app.db())
+        .expect("audit")
 }
 
 fn fields_and_messages(body: &Value) -> Vec<(String, String)> {
@@ -297,4 +352,171 @@ async fn an_admin_correction_needs_a_reason_and_is_audited_with_before_and_after
         after["reason"],
         "Appointed head, not deputy: letter of 2 Sept 2019"
     );
+}
+
+#[tokio::test]
+async fn an_admin_deletes_anyones_entry_with_a_reason_and_it_is_audited() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let teacher_id = person_id(&app, "athro@ysgol.cymru");
+    let admin_id = person_id(&app, "admin@csc.cymru");
+    let id = own_entry(&app, &teacher.token, "teacher", "2015-09-01").await;
+    own_entry(&app, &teacher.token, "middle_leader", "2020-09-01").await;
+
+    let deleted = delete_with(
+        &app,
+        &admin.token,
+        &format!("/api/v1/admin/career-entries/{id}"),
+        &json!({ "reason": "  Entered twice by mistake  " }),
+    )
+    .await;
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(
+        roles_of(&app, &admin.token, &teacher_id).await,
+        ["middle_leader"]
+    );
+
+    let entries = audit_of(&app, &id);
+    let actions: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(actions, ["career_entry.created", "career_entry.deleted"]);
+    let (_, actor, before, after) = &entries[1];
+    assert_eq!(actor.as_deref(), Some(admin_id.as_str()));
+    let before: Value = serde_json::from_str(before.as_deref().unwrap_or("null")).expect("before");
+    let after: Value = serde_json::from_str(after.as_deref().unwrap_or("null")).expect("after");
+    assert_eq!(before["person_id"], teacher_id);
+    assert_eq!(before["role"], "teacher");
+    assert_eq!(before["started_on"], "2015-09-01");
+    assert_eq!(after["reason"], "Entered twice by mistake");
+
+    // Gone is gone: a second deletion finds nothing and records nothing.
+    let again = delete_with(
+        &app,
+        &admin.token,
+        &format!("/api/v1/admin/career-entries/{id}"),
+        &json!({ "reason": "Again" }),
+    )
+    .await;
+    assert_eq!(again.status(), 404);
+    assert_eq!(audit_of(&app, &id).len(), 2);
+}
+
+#[tokio::test]
+async fn deleting_someones_entry_needs_an_admin_a_reason_and_an_entry_that_exists() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let lead = app.person("lead@csc.cymru", &[Role::ProgrammeLead], None, None);
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let teacher_id = person_id(&app, "athro@ysgol.cymru");
+    let id = own_entry(&app, &teacher.token, "teacher", "2015-09-01").await;
+    let path = format!("/api/v1/admin/career-entries/{id}");
+
+    let no_reason = delete_with(&app, &admin.token, &format!("{path}?lang=cy"), &json!({})).await;
+    assert_eq!(no_reason.status(), 422);
+    let no_reason = fields_and_messages(&problem(no_reason).await);
+    assert_eq!(no_reason.len(), 1, "{no_reason:?}");
+    assert_eq!(no_reason[0].0, "reason");
+    assert!(
+        no_reason[0].1.starts_with("Dywedwch pam rydych yn dileu"),
+        "{no_reason:?}"
+    );
+    let blank = delete_with(&app, &admin.token, &path, &json!({ "reason": " \t " })).await;
+    assert_eq!(blank.status(), 422);
+    assert_eq!(problem(blank).await["errors"][0]["field"], "reason");
+    // A DELETE without any body is a missing reason too, not a malformed request.
+    let bodiless = delete_as(&app, &admin.token, &path).await;
+    assert_eq!(bodiless.status(), 422);
+    assert_eq!(problem(bodiless).await["errors"][0]["field"], "reason");
+
+    // Neither the person whose entry it is nor a lead may use the admin route.
+    for token in [&teacher.token, &lead.token] {
+        let refused = delete_with(&app, token, &path, &json!({ "reason": "Mine to delete" })).await;
+        assert_eq!(refused.status(), 403);
+    }
+
+    let unknown = delete_with(
+        &app,
+        &admin.token,
+        "/api/v1/admin/career-entries/no-such-entry",
+        &json!({ "reason": "Tidying up" }),
+    )
+    .await;
+    assert_eq!(unknown.status(), 404);
+
+    assert_eq!(roles_of(&app, &admin.token, &teacher_id).await, ["teacher"]);
+    let actions: Vec<String> = audit_of(&app, &id).into_iter().map(|e| e.0).collect();
+    assert_eq!(actions, ["career_entry.created"]);
+}
+
+#[tokio::test]
+async fn an_admin_deletes_an_entry_from_the_career_page_and_is_told_in_welsh_when_no_reason_is_given()
+ {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let teacher_id = person_id(&app, "athro@ysgol.cymru");
+    let id = own_entry(&app, &teacher.token, "deputy_head", "2019-09-01").await;
+    let action = format!("/admin/career-entries/{id}/delete");
+
+    let page = app
+        .get_as(&admin.token, &format!("/admin/people/{teacher_id}/career"))
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(&format!("action=\"{action}\"")), "{html}");
+    assert!(html.contains("Reason for deleting"), "{html}");
+    // The person's own page keeps its own remove button, without the admin's form.
+    let own = app.get_as(&teacher.token, "/profile/career").await;
+    let own = own.text().await.expect("html");
+    assert!(
+        own.contains(&format!("/profile/career/{id}/delete")),
+        "{own}"
+    );
+    assert!(!own.contains("/admin/career-entries/"), "{own}");
+
+    let refused = app
+        .client
+        .post(app.url(&format!("{action}?lang=cy")))
+        .bearer_auth(&admin.token)
+        .form(&[("reason", "  ")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("Dywedwch pam rydych yn dileu"), "{html}");
+    assert!(html.contains(&action), "{html}");
+    assert_eq!(
+        roles_of(&app, &admin.token, &teacher_id).await,
+        ["deputy_head"]
+    );
+
+    let deleted = app
+        .client
+        .post(app.url(&action))
+        .bearer_auth(&admin.token)
+        .form(&[("reason", "Never held this post")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(deleted.status(), 303);
+    let location = deleted
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("location")
+        .to_owned();
+    assert_eq!(
+        location,
+        format!("/admin/people/{teacher_id}/career?deleted=1")
+    );
+    let page = app.get_as(&admin.token, &location).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("The career entry has been deleted."),
+        "{html}"
+    );
+    assert!(!html.contains(&id), "{html}");
+    assert!(roles_of(&app, &admin.token, &teacher_id).await.is_empty());
 }

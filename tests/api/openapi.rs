@@ -32,6 +32,7 @@ async fn the_openapi_document_covers_every_api_route() {
         ("/api/v1/me/calendar/reset", "post"),
         ("/api/v1/cohorts/{id}/calendar.ics", "get"),
         ("/api/v1/stages", "get"),
+        ("/api/v1/admin/career-entries/{id}", "delete"),
         ("/api/v1/openapi.json", "get"),
     ] {
         assert!(

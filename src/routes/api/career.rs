@@ -2,6 +2,8 @@
 //! `/api/v1/admin/people/{id}/career` and `/api/v1/admin/career-entries/{id}` (with a reason).
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
 use crate::db;
@@ -137,4 +139,37 @@ pub async fn correct(
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Why an admin deletes someone's entry.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CareerDeletion {
+    /// Required; kept in the audit log with the entry as it was.
+    pub reason: Option<String>,
+}
+
+/// Delete anyone's entry; `reason` is required. Audited with the entry as it was and the reason.
+#[utoipa::path(delete, path = "/api/v1/admin/career-entries/{id}", tag = "administration", security(("bearer" = [])),
+    request_body = CareerDeletion,
+    responses(
+        (status = 204),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason given", body = Problem, content_type = "application/problem+json")))]
+#[delete("/admin/career-entries/{id}")]
+pub async fn delete_entry(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    body: Option<web::Json<CareerDeletion>>,
+) -> AppResult<HttpResponse> {
+    // Clients often send a DELETE without a body: that is a missing reason, reported by field.
+    let reason = body.and_then(|b| b.into_inner().reason);
+    let id = id.into_inner();
+    db::run(&state.pool, move |conn| {
+        career::delete_for(conn, &user, &id, reason.as_deref())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -71,6 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(career::of_person)
         .service(career::add_for_person)
         .service(career::correct)
+        .service(career::delete_entry)
         .service(measures::figures)
         .service(measures::people)
         .service(measures::list)

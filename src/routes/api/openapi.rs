@@ -83,6 +83,7 @@ use crate::routes::{api, health};
         api::career::of_person,
         api::career::add_for_person,
         api::career::correct,
+        api::career::delete_entry,
         api::measures::figures,
         api::measures::people,
         api::measures::list,

@@ -1,6 +1,7 @@
 //! `/profile/career`: a person keeps their own career history (list, add, change, remove);
-//! `/admin/people/{id}/career`: a consortium admin adds to or corrects anyone's, with a reason.
-//! One form per page, filled from the entry being changed, so no JavaScript is needed.
+//! `/admin/people/{id}/career`: a consortium admin adds to, corrects or deletes anyone's, with a
+//! reason. One form per page, filled from the entry being changed, so no JavaScript is needed;
+//! each entry on an admin's page also has its own small form to delete it.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -38,6 +39,9 @@ struct CareerPage {
     /// The person's id and name when an admin is looking; none on your own page.
     person: Option<(String, String)>,
     saved: bool,
+    deleted: bool,
+    /// The entry an admin tried to delete, and what was wrong with the request.
+    removal: Option<(String, FormState)>,
 }
 
 impl CareerPage {
@@ -55,6 +59,14 @@ impl CareerPage {
             (Some((person, _)), None) => format!("/admin/people/{person}/career"),
             (Some(_), Some(entry)) => format!("/admin/career-entries/{entry}"),
         }
+    }
+
+    /// Why deleting `entry` was refused, when it was the one the admin tried.
+    fn removal_error(&self, entry: &str) -> Option<&str> {
+        self.removal
+            .as_ref()
+            .filter(|(id, _)| id == entry)
+            .and_then(|(_, form)| form.error("reason"))
     }
 
     fn edit_link(&self, entry: &str) -> String {
@@ -86,6 +98,8 @@ pub struct PageQuery {
     edit: Option<String>,
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    deleted: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,6 +114,12 @@ pub struct EntryForm {
     started_on: String,
     #[serde(default)]
     ended_on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeletionForm {
     #[serde(default)]
     reason: String,
 }
@@ -140,12 +160,15 @@ fn load(
 }
 
 /// What the form shows: the entry being changed, what was typed (with its problems) and whether
-/// the last change was saved.
+/// the last change was saved; and, on an admin's page, whether an entry was just deleted or why
+/// deleting one was refused.
 #[derive(Default)]
 struct FormView {
     editing: Option<String>,
     typed: Option<FormState>,
     saved: bool,
+    deleted: bool,
+    removal: Option<(String, FormState)>,
 }
 
 async fn show(
@@ -160,6 +183,8 @@ async fn show(
         editing,
         typed: form,
         saved,
+        deleted,
+        removal,
     } = view;
     let (entries, schools, owner) = db::run(&state.pool, move |conn| {
         let (entries, schools) = load(conn, &user, &owner)?;
@@ -190,6 +215,8 @@ async fn show(
                 Owner::Person { id, name } => Some((id, name)),
             },
             saved,
+            deleted,
+            removal,
         },
     )
 }
@@ -215,8 +242,8 @@ pub async fn mine(
         Owner::Me,
         FormView {
             editing: query.edit,
-            typed: None,
             saved: query.saved.is_some(),
+            ..FormView::default()
         },
         StatusCode::OK,
     )
@@ -264,7 +291,7 @@ async fn save(
                 FormView {
                     editing: entry,
                     typed: Some(typed),
-                    saved: false,
+                    ..FormView::default()
                 },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -346,8 +373,9 @@ pub async fn of_person(
         owner,
         FormView {
             editing: query.edit,
-            typed: None,
             saved: query.saved.is_some(),
+            deleted: query.deleted.is_some(),
+            ..FormView::default()
         },
         StatusCode::OK,
     )
@@ -390,4 +418,50 @@ pub async fn correct(
     .await?;
     let owner = person_owner(&state, &user, person).await?;
     save(&state, page, owner, Some(entry), form.into_inner()).await
+}
+
+/// Deletes anyone's entry with a reason, then shows that person's career again.
+#[post("/admin/career-entries/{id}/delete")]
+pub async fn delete_entry(
+    state: web::Data<AppState>,
+    page: Page,
+    id: web::Path<String>,
+    form: web::Form<DeletionForm>,
+) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
+    let entry = id.into_inner();
+    let (acting, target) = (user.clone(), entry.clone());
+    let reason = form.into_inner().reason;
+    let result = db::run(&state.pool, move |conn| {
+        career::delete_for(conn, &acting, &target, Some(&reason))
+    })
+    .await;
+    match result {
+        Ok(deleted) => Ok(see_other(format!(
+            "/admin/people/{}/career?deleted=1",
+            deleted.person_id
+        ))),
+        Err(AppError::Validation(errors)) => {
+            let (acting, target) = (user.clone(), entry.clone());
+            let person = db::run(&state.pool, move |conn| {
+                Ok(career::find_for(conn, &acting, &target)?.person_id)
+            })
+            .await?;
+            let owner = person_owner(&state, &user, person).await?;
+            let refused = FormState::default().with_errors(page.context.i18n.language, &errors);
+            show(
+                &state,
+                page.context,
+                user,
+                owner,
+                FormView {
+                    removal: Some((entry, refused)),
+                    ..FormView::default()
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -83,6 +83,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(career::of_person)
         .service(career::add_for_person)
         .service(career::correct)
+        .service(career::delete_entry)
         .service(measures::report)
         .service(measures::people)
         .service(measures::admin_list)
