@@ -287,90 +287,92 @@ pub async fn apply(
 ) -> AppResult<ApplicationOutcome> {
     let public_url = state.settings.public_url().to_owned();
     let stages = state.stages.clone();
-    db::run(&state.pool, move |conn| {
-        let user = user.load(conn)?;
-        let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
-        let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
-        let programme =
-            catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
-        if !accepting_applications(&cohort, Utc::now().date_naive()) {
-            return Err(AppError::Conflict("problem-cohort-closed"));
-        }
-        if override_reason.is_none() {
-            check_eligibility(conn, &stages, &applicant, &grants, &programme)?;
-        }
-        if enrolments::active_for(conn, &applicant.id, &programme.id)?.is_some() {
-            return Err(AppError::Conflict("problem-already-applied"));
-        }
-        let result = db::transaction::<_, AppError, _>(conn, |conn| {
-            let at = now();
-            let (status, ticket) = if programme.requires_endorsement {
-                (lifecycle::on_apply(true, false), None)
-            } else if catalogue::claim_seat(conn, &cohort.id)? {
-                (lifecycle::on_apply(false, true), None)
-            } else {
-                (
-                    lifecycle::on_apply(false, false),
-                    Some(catalogue::take_waitlist_ticket(conn, &cohort.id)?),
-                )
-            };
-            let id = uuid::Uuid::new_v4().to_string();
-            enrolments::insert(
-                conn,
-                &NewEnrolment {
-                    id: &id,
-                    person_id: &applicant.id,
-                    cohort_id: &cohort.id,
-                    programme_id: &programme.id,
-                    status: status.as_str(),
-                    active: status.is_active(),
-                    waitlist_ticket: ticket,
-                    eligibility_override_reason: override_reason.as_deref(),
-                    applied_at: at,
-                    updated_at: at,
-                },
-            )?;
-            enrolments::record_change(
-                conn,
-                &StatusChange {
-                    enrolment_id: &id,
-                    from: None,
-                    to: status,
-                    actor_id: Some(user.id()),
-                    reason: override_reason.as_deref(),
-                    at,
-                },
-            )?;
-            let position = waitlist_position(conn, &cohort.id, ticket)?;
-            tell_applicant(
-                conn,
-                &public_url,
-                Notice {
-                    person: &applicant,
-                    programme: &programme,
-                    cohort: &cohort,
+    state
+        .writer
+        .run(&state.pool, move |conn| {
+            let user = user.load(conn)?;
+            let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
+            let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
+            let programme =
+                catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
+            if !accepting_applications(&cohort, Utc::now().date_naive()) {
+                return Err(AppError::Conflict("problem-cohort-closed"));
+            }
+            if override_reason.is_none() {
+                check_eligibility(conn, &stages, &applicant, &grants, &programme)?;
+            }
+            if enrolments::active_for(conn, &applicant.id, &programme.id)?.is_some() {
+                return Err(AppError::Conflict("problem-already-applied"));
+            }
+            let result = db::transaction::<_, AppError, _>(conn, |conn| {
+                let at = now();
+                let (status, ticket) = if programme.requires_endorsement {
+                    (lifecycle::on_apply(true, false), None)
+                } else if catalogue::claim_seat(conn, &cohort.id)? {
+                    (lifecycle::on_apply(false, true), None)
+                } else {
+                    (
+                        lifecycle::on_apply(false, false),
+                        Some(catalogue::take_waitlist_ticket(conn, &cohort.id)?),
+                    )
+                };
+                let id = crate::db::new_row_id();
+                enrolments::insert(
+                    conn,
+                    &NewEnrolment {
+                        id: &id,
+                        person_id: &applicant.id,
+                        cohort_id: &cohort.id,
+                        programme_id: &programme.id,
+                        status: status.as_str(),
+                        active: status.is_active(),
+                        waitlist_ticket: ticket,
+                        eligibility_override_reason: override_reason.as_deref(),
+                        applied_at: at,
+                        updated_at: at,
+                    },
+                )?;
+                enrolments::record_change(
+                    conn,
+                    &StatusChange {
+                        enrolment_id: &id,
+                        from: None,
+                        to: status,
+                        actor_id: Some(user.id()),
+                        reason: override_reason.as_deref(),
+                        at,
+                    },
+                )?;
+                let position = waitlist_position(conn, &cohort.id, ticket)?;
+                tell_applicant(
+                    conn,
+                    &public_url,
+                    Notice {
+                        person: &applicant,
+                        programme: &programme,
+                        cohort: &cohort,
+                        status,
+                        position,
+                        promoted: false,
+                    },
+                )?;
+                if status == EnrolmentStatus::AwaitingEndorsement {
+                    ask_for_endorsement(conn, &public_url, &applicant, &programme, &cohort)?;
+                }
+                Ok(ApplicationOutcome {
+                    id,
                     status,
-                    position,
-                    promoted: false,
-                },
-            )?;
-            if status == EnrolmentStatus::AwaitingEndorsement {
-                ask_for_endorsement(conn, &public_url, &applicant, &programme, &cohort)?;
+                    waitlist_position: position,
+                })
+            });
+            match result {
+                Err(error) if is_unique_violation(&error) => {
+                    Err(AppError::Conflict("problem-already-applied"))
+                }
+                other => other,
             }
-            Ok(ApplicationOutcome {
-                id,
-                status,
-                waitlist_position: position,
-            })
-        });
-        match result {
-            Err(error) if is_unique_violation(&error) => {
-                Err(AppError::Conflict("problem-already-applied"))
-            }
-            other => other,
-        }
-    })
-    .await
+        })
+        .await
 }
 
 /// The application with its cohort, programme and applicant, for an action on it.
@@ -789,7 +791,7 @@ pub async fn defer(
                 let (seat, ticket) = seat_or_ticket(conn, &target)?;
                 (lifecycle::on_apply(false, seat), ticket)
             };
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = crate::db::new_row_id();
             enrolments::insert(
                 conn,
                 &NewEnrolment {

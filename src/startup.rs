@@ -67,8 +67,10 @@ impl Application {
                 )
             })?;
         let port = listener.local_addr()?.port();
+        let writer = db::group_commit::Writer::start(&settings.database.url)?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
+            writer,
             settings: settings.clone(),
             tokens: TokenKeys::new(&settings.auth),
             stages,

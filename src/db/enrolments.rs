@@ -91,7 +91,7 @@ pub fn record_change(conn: &mut DbConnection, change: &StatusChange<'_>) -> Quer
     super::audit::record(
         conn,
         &super::audit::AuditEntry {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: super::new_row_id(),
             actor_id: change.actor_id,
             action: "enrolment.status_changed",
             object_type: "enrolment",
@@ -108,7 +108,7 @@ pub fn record_change(conn: &mut DbConnection, change: &StatusChange<'_>) -> Quer
     )?;
     diesel::insert_into(enrolment_events::table)
         .values((
-            enrolment_events::id.eq(uuid::Uuid::new_v4().to_string()),
+            enrolment_events::id.eq(super::new_row_id()),
             enrolment_events::enrolment_id.eq(change.enrolment_id),
             enrolment_events::from_status.eq(change.from.map(EnrolmentStatus::as_str)),
             enrolment_events::to_status.eq(change.to.as_str()),

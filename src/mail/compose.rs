@@ -61,7 +61,7 @@ impl EmailContent {
         let body_text = TextBody { content: &self }.render()?;
         let body_html = HtmlBody { content: &self }.render()?;
         Ok(NewOutboxEmail {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_row_id(),
             recipient_email: recipient.email.to_owned(),
             recipient_name: recipient.name.to_owned(),
             language: self.language.code().to_owned(),

@@ -26,7 +26,7 @@ fn record(
     audit::record(
         conn,
         &AuditEntry {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: crate::db::new_row_id(),
             actor_id: Some(actor),
             action,
             object_type: object.0,
