@@ -98,8 +98,8 @@ fn group_table(
     Ok(table)
 }
 
-/// The quarterly report. Its participation figures, its satisfaction and its pipeline are
-/// independent, so each is counted on its own connection at the same time.
+/// The quarterly report. Its participation figures (in two halves), its satisfaction and its
+/// pipeline are independent, so each is counted on its own connection at the same time.
 pub async fn load(
     pool: &DbPool,
     request: QuarterRequest,
@@ -122,12 +122,19 @@ pub async fn load(
         school_id: None,
     };
     let participation_request = request.clone();
-    let (participation, satisfaction, pipeline) = tokio::try_join!(
+    let tables_request = request.clone();
+    let (participation, year_tables, satisfaction, pipeline) = tokio::try_join!(
         db::run_report(pool, move |conn| participation_part(
             conn,
             &participation_request,
             (from, to),
             year_start,
+            language
+        )),
+        db::run_report(pool, move |conn| year_to_date_tables(
+            conn,
+            &tables_request,
+            (year_start, to),
             language
         )),
         db::run_report(pool, move |conn| satisfaction::report(
@@ -146,8 +153,9 @@ pub async fn load(
         quarter: (quarter_participants, quarter_enrolments),
         year: (year_participants, year_enrolments),
         baseline_participants,
-        tables,
+        quarter_table,
     } = participation;
+    let tables = std::iter::once(quarter_table).chain(year_tables).collect();
     let target_participants = participation::target_for(baseline_participants, request.target_pct);
     Ok(Some(Quarterly {
         year: request.year,
@@ -170,12 +178,20 @@ pub async fn load(
     }))
 }
 
-/// The quarter's and the year's participation, and their tables.
+/// The quarter's and the year's participation, and the quarter's table by programme.
 struct ParticipationPart {
     quarter: (i64, i64),
     year: (i64, i64),
     baseline_participants: i64,
-    tables: Vec<Table>,
+    quarter_table: Table,
+}
+
+/// Participation in the area of the request: all of it, or one authority's.
+fn area_filter(request: &QuarterRequest) -> Filter {
+    Filter {
+        authority_id: request.authority_id.clone(),
+        ..Filter::default()
+    }
 }
 
 fn participation_part(
@@ -185,10 +201,7 @@ fn participation_part(
     year_start: NaiveDate,
     language: Language,
 ) -> AppResult<ParticipationPart> {
-    let scope = Filter {
-        authority_id: request.authority_id.clone(),
-        ..Filter::default()
-    };
+    let scope = area_filter(request);
     let quarter = Filter {
         starts: Some((from, to)),
         ..scope.clone()
@@ -209,9 +222,8 @@ fn participation_part(
             ("year", academic_year_label(request.year)),
         ],
     );
-    let mut tables = Vec::new();
     let groups = participation::grouped(conn, Breakdown::Programme, &quarter)?;
-    tables.push(group_table(
+    let quarter_table = group_table(
         conn,
         t_with(
             language,
@@ -221,29 +233,48 @@ fn participation_part(
         Breakdown::Programme,
         groups,
         language,
-    )?);
-    let groups = participation::grouped(conn, Breakdown::Programme, &so_far)?;
-    tables.push(group_table(
-        conn,
-        t(language, "report-quarterly-year-to-date-programme"),
-        Breakdown::Programme,
-        groups,
-        language,
-    )?);
-    let groups = participation::grouped(conn, Breakdown::LocalAuthority, &so_far)?;
-    tables.push(group_table(
-        conn,
-        t(language, "report-quarterly-year-to-date-authority"),
-        Breakdown::LocalAuthority,
-        groups,
-        language,
-    )?);
+    )?;
     Ok(ParticipationPart {
         quarter: quarter_totals,
         year: year_totals,
         baseline_participants,
-        tables,
+        quarter_table,
     })
+}
+
+/// The year so far by programme and by local authority: counted apart from the quarter's
+/// figures, on a connection of its own, as each half takes about as long as the other.
+fn year_to_date_tables(
+    conn: &mut DbConnection,
+    request: &QuarterRequest,
+    so_far: (NaiveDate, NaiveDate),
+    language: Language,
+) -> AppResult<Vec<Table>> {
+    let so_far = Filter {
+        starts: Some(so_far),
+        ..area_filter(request)
+    };
+    let mut tables = Vec::new();
+    for (breakdown, title) in [
+        (
+            Breakdown::Programme,
+            "report-quarterly-year-to-date-programme",
+        ),
+        (
+            Breakdown::LocalAuthority,
+            "report-quarterly-year-to-date-authority",
+        ),
+    ] {
+        let groups = participation::grouped(conn, breakdown, &so_far)?;
+        tables.push(group_table(
+            conn,
+            t(language, title),
+            breakdown,
+            groups,
+            language,
+        )?);
+    }
+    Ok(tables)
 }
 
 #[cfg(test)]

@@ -935,6 +935,23 @@ async fn the_dashboard_and_quarterly_report_render_in_welsh() {
     assert!(page.contains("01/03/2021–31/05/2021"));
     assert!(page.contains("<dd>2 (2 cofrestriad)</dd>"));
     assert!(page.contains("<dd>5 (6 cofrestriad)</dd>"));
+    // The quarter's table comes first, then the year so far by programme and by authority,
+    // however the halves of the report are counted.
+    let positions: Vec<usize> = [
+        "Cyfranogiad yn ôl rhaglen yn chwarter 3",
+        "Cyfranogiad yn ôl rhaglen, y flwyddyn academaidd hyd yma",
+        "Cyfranogiad yn ôl awdurdod lleol, y flwyddyn academaidd hyd yma",
+    ]
+    .iter()
+    .map(|title| {
+        page.find(title)
+            .unwrap_or_else(|| panic!("{title}: {page}"))
+    })
+    .collect();
+    assert!(
+        positions.windows(2).all(|pair| pair[0] < pair[1]),
+        "{positions:?}"
+    );
     assert!(page.contains("media=\"print\""));
     assert!(page.contains("page-break-before"));
 
