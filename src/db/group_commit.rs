@@ -130,7 +130,7 @@ fn commit_batch(conn: &mut DbConnection, batch: Vec<Job>) -> bool {
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut delivers = Vec::with_capacity(batch.len());
     let mut panicked = false;
-    let outcome = conn.transaction::<(), diesel::result::Error, _>(|conn| {
+    let outcome = super::write_transaction::<(), diesel::result::Error, _>(conn, |conn| {
         for job in batch {
             match catch_unwind(AssertUnwindSafe(|| job(conn))) {
                 Ok(deliver) => delivers.push(deliver),
@@ -220,5 +220,40 @@ mod tests {
         let kept: Vec<i32> = kept.into_iter().map(|row| row.n).collect();
         let expected: Vec<i32> = (0..200).filter(|n| n % 3 != 0).collect();
         assert_eq!(kept, expected);
+    }
+
+    /// A write that reads first must not find that something else committed under it: the
+    /// batch holds the write lock from its start, so another connection's write waits (here,
+    /// with no patience, is refused) instead of making this one fail.
+    #[actix_web::test]
+    async fn nothing_commits_between_a_batch_reading_and_writing() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("group.sqlite3").display());
+        let pool =
+            super::super::connect(&url, 2, std::time::Duration::from_secs(5)).expect("the pool");
+        let mut conn = super::super::open(&url).expect("a connection");
+        conn.batch_execute("CREATE TABLE notes (n INTEGER NOT NULL UNIQUE)")
+            .expect("the table");
+        let writer = Writer::start(&url).expect("the writer");
+
+        let other_url = url.clone();
+        let (other_wrote, row_seen) = writer
+            .run(&pool, move |conn| {
+                let before: Vec<Row> = diesel::sql_query("SELECT n FROM notes").load(conn)?;
+                let mut other = super::super::open(&other_url).expect("another connection");
+                let other_wrote = other
+                    .batch_execute("PRAGMA busy_timeout = 0; INSERT INTO notes (n) VALUES (2)")
+                    .is_ok();
+                insert(conn, 1)?;
+                Ok((other_wrote, before.len()))
+            })
+            .await
+            .expect("the write, not a stale snapshot");
+        assert!(!other_wrote, "another connection wrote inside the batch");
+        assert_eq!(row_seen, 0);
+        let kept: Vec<Row> = diesel::sql_query("SELECT n FROM notes")
+            .load(&mut conn)
+            .expect("the rows");
+        assert_eq!(kept.iter().map(|row| row.n).collect::<Vec<_>>(), [1]);
     }
 }

@@ -313,8 +313,8 @@ pub fn describe_tables(
 static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `work` in a transaction (a savepoint inside another transaction). On SQLite the
-/// transaction waits for this process's other writers first; its first statement should be a
-/// write, so that it holds the write lock from its start.
+/// transaction waits for this process's other writers first, then takes the write lock at its
+/// start (see `write_transaction`).
 pub fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -337,7 +337,39 @@ where
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     });
-    conn.transaction(work)
+    if outermost_on_sqlite {
+        write_transaction(conn, work)
+    } else {
+        conn.transaction(work)
+    }
+}
+
+/// A SQLite transaction that holds the write lock from its first statement (`BEGIN
+/// IMMEDIATE`). One begun with a plain `BEGIN` reads from a snapshot until its first write;
+/// if anything else commits meanwhile (the outbox worker marking emails sent, the command
+/// line), that write fails at once with "database is locked", as no wait can make a stale
+/// snapshot current again, and on a long transaction every write after it fails too. Taking
+/// the lock first waits in the busy handler instead, and then nothing can commit under it.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    diesel::connection::AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
 }
 
 /// Runs blocking work on a pooled connection (for background tasks, already on a blocking
