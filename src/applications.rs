@@ -292,18 +292,18 @@ pub async fn apply(
         .run(&state.pool, move |conn| {
             let user = user.load(conn)?;
             let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
-            let cohort = catalogue::find_cohort(conn, &cohort_id)?.ok_or(AppError::NotFound)?;
-            let programme =
-                catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
+            let (cohort, programme) = catalogue::find_cohort_with_programme(conn, &cohort_id)?
+                .ok_or(AppError::NotFound)?;
             if !accepting_applications(&cohort, Utc::now().date_naive()) {
                 return Err(AppError::Conflict("problem-cohort-closed"));
             }
             if override_reason.is_none() {
                 check_eligibility(conn, &stages, &applicant, &grants, &programme)?;
             }
-            if enrolments::active_for(conn, &applicant.id, &programme.id)?.is_some() {
-                return Err(AppError::Conflict("problem-already-applied"));
-            }
+            // A second live application to the programme is refused by the partial unique index
+            // on (person, programme) when the application is inserted, which undoes the seat or
+            // ticket taken before it: one statement fewer per application than asking first,
+            // and the only check that holds when two arrive at once.
             let result = db::transaction::<_, AppError, _>(conn, |conn| {
                 let at = now();
                 let (status, ticket) = if programme.requires_endorsement {

@@ -154,6 +154,19 @@ pub fn find_cohort(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Coho
         .optional()
 }
 
+/// A cohort and its programme, in one query: what an application needs first.
+pub fn find_cohort_with_programme(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(Cohort, Programme)>> {
+    cohorts::table
+        .inner_join(programmes::table)
+        .filter(cohorts::id.eq(id))
+        .select((Cohort::as_select(), Programme::as_select()))
+        .get_result(conn)
+        .optional()
+}
+
 pub fn cohorts_of(conn: &mut DbConnection, programme_id: &str) -> QueryResult<Vec<Cohort>> {
     cohorts::table
         .filter(cohorts::programme_id.eq(programme_id))

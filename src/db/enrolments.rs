@@ -60,21 +60,6 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Enrolment>>
         .optional()
 }
 
-pub fn active_for(
-    conn: &mut DbConnection,
-    person_id: &str,
-    programme_id: &str,
-) -> QueryResult<Option<Enrolment>> {
-    enrolments::table
-        .filter(enrolments::person_id.eq(person_id))
-        .filter(enrolments::programme_id.eq(programme_id))
-        // A bare `active` (not `active = ?`) lets every plan use the partial unique index.
-        .filter(enrolments::active)
-        .select(Enrolment::as_select())
-        .get_result(conn)
-        .optional()
-}
-
 /// A dated entry in the application's history: who changed it, when, and why.
 pub struct StatusChange<'a> {
     pub enrolment_id: &'a str,

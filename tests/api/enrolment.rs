@@ -193,6 +193,24 @@ async fn a_second_application_to_the_same_programme_is_409() {
         problem(again).await["detail"],
         "You already have an application for this programme."
     );
+
+    // The refused application took no seat: four more fill the cohort of five, and only the
+    // sixth waits.
+    for n in 1..=5 {
+        let other = app.person(&format!("athro{n}@ysgol.cymru"), &[], None, None);
+        let body: serde_json::Value = apply(&app, &other.token, &cohort)
+            .await
+            .json()
+            .await
+            .expect("json");
+        let (status, position) = if n < 5 {
+            ("confirmed", serde_json::Value::Null)
+        } else {
+            ("waitlisted", serde_json::json!(1))
+        };
+        assert_eq!(body["status"], status, "applicant {n}: {body}");
+        assert_eq!(body["waitlist_position"], position, "applicant {n}: {body}");
+    }
 }
 
 #[tokio::test]
