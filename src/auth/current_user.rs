@@ -75,7 +75,8 @@ impl Authenticated {
     /// The person, if they are still active and their credentials have not changed since the
     /// token was issued.
     pub fn load(&self, conn: &mut DbConnection) -> AppResult<CurrentUser> {
-        let person = people::find_by_id(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
+        let (person, grants) =
+            people::find_with_grants(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
         let revoked = self.issued_at < person.credentials_changed_at.and_utc().timestamp();
         // Checked before `revoked`: deactivating also revokes, and the person should be told
         // why they are refused.
@@ -85,7 +86,6 @@ impl Authenticated {
         if revoked {
             return Err(AppError::Unauthenticated);
         }
-        let grants = people::grants_of(conn, &person.id)?;
         Ok(CurrentUser { person, grants })
     }
 }

@@ -92,6 +92,29 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Perso
         .optional()
 }
 
+/// A person with their grants, oldest first, in one query: what every signed-in request reads
+/// before anything else.
+pub fn find_with_grants(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(Person, Vec<RoleGrant>)>> {
+    let rows: Vec<(Person, Option<RoleGrant>)> = people::table
+        .left_join(role_grants::table)
+        .filter(people::id.eq(id))
+        .order(role_grants::granted_at.asc())
+        .select((Person::as_select(), Option::<RoleGrant>::as_select()))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((person, first)) = rows.next() else {
+        return Ok(None);
+    };
+    let grants = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, grant)| grant))
+        .collect();
+    Ok(Some((person, grants)))
+}
+
 pub fn grants_of(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<RoleGrant>> {
     role_grants::table
         .filter(role_grants::person_id.eq(person_id))
