@@ -57,13 +57,20 @@ pub async fn drain_once(
         let pool = pool.clone();
         let token = claim_token.to_owned();
         tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            // In a transaction: on SQLite it queues behind this process's other writers rather
+            // than leaving them to find the file locked and sleep in SQLite's busy handler.
             db::with_connection(&pool, |conn| {
-                Ok(outbox::claim_due(
+                Ok(db::transaction::<_, diesel::result::Error, _>(
                     conn,
-                    &token,
-                    Utc::now().naive_utc(),
-                    Duration::seconds(LEASE_SECONDS),
-                    BATCH,
+                    |conn| {
+                        outbox::claim_due(
+                            conn,
+                            &token,
+                            Utc::now().naive_utc(),
+                            Duration::seconds(LEASE_SECONDS),
+                            BATCH,
+                        )
+                    },
                 )?)
             })
         })
