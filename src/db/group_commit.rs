@@ -164,6 +164,36 @@ mod tests {
         n: i32,
     }
 
+    /// A new SQLite file with a table of notes, a pool, a connection of the test's own and a
+    /// writer thread.
+    struct Notes {
+        _dir: tempfile::TempDir,
+        url: String,
+        pool: DbPool,
+        conn: DbConnection,
+        writer: Writer,
+    }
+
+    impl Notes {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let url = format!("sqlite://{}", dir.path().join("group.sqlite3").display());
+            let pool = super::super::connect(&url, 2, std::time::Duration::from_secs(5))
+                .expect("the pool");
+            let mut conn = super::super::open(&url).expect("a connection");
+            conn.batch_execute("CREATE TABLE notes (n INTEGER NOT NULL UNIQUE)")
+                .expect("the table");
+            let writer = Writer::start(&url).expect("the writer");
+            Self {
+                _dir: dir,
+                url,
+                pool,
+                conn,
+                writer,
+            }
+        }
+    }
+
     fn insert(conn: &mut DbConnection, n: i32) -> Result<(), AppError> {
         diesel::sql_query(format!("INSERT INTO notes (n) VALUES ({n})")).execute(conn)?;
         Ok(())
@@ -173,14 +203,14 @@ mod tests {
     /// sees the writes that came before it.
     #[actix_web::test]
     async fn a_failed_write_undoes_itself_alone() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = format!("sqlite://{}", dir.path().join("group.sqlite3").display());
-        let pool =
-            super::super::connect(&url, 2, std::time::Duration::from_secs(5)).expect("the pool");
-        let mut conn = super::super::open(&url).expect("a connection");
-        conn.batch_execute("CREATE TABLE notes (n INTEGER NOT NULL UNIQUE)")
-            .expect("the table");
-        let writer = std::sync::Arc::new(Writer::start(&url).expect("the writer"));
+        let Notes {
+            _dir,
+            pool,
+            mut conn,
+            writer,
+            ..
+        } = Notes::new();
+        let writer = std::sync::Arc::new(writer);
 
         let writes: Vec<_> = (0..200)
             .map(|n| {
@@ -227,20 +257,18 @@ mod tests {
     /// with no patience, is refused) instead of making this one fail.
     #[actix_web::test]
     async fn nothing_commits_between_a_batch_reading_and_writing() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let url = format!("sqlite://{}", dir.path().join("group.sqlite3").display());
-        let pool =
-            super::super::connect(&url, 2, std::time::Duration::from_secs(5)).expect("the pool");
-        let mut conn = super::super::open(&url).expect("a connection");
-        conn.batch_execute("CREATE TABLE notes (n INTEGER NOT NULL UNIQUE)")
-            .expect("the table");
-        let writer = Writer::start(&url).expect("the writer");
+        let Notes {
+            _dir,
+            url,
+            pool,
+            mut conn,
+            writer,
+        } = Notes::new();
 
-        let other_url = url.clone();
         let (other_wrote, row_seen) = writer
             .run(&pool, move |conn| {
                 let before: Vec<Row> = diesel::sql_query("SELECT n FROM notes").load(conn)?;
-                let mut other = super::super::open(&other_url).expect("another connection");
+                let mut other = super::super::open(&url).expect("another connection");
                 let other_wrote = other
                     .batch_execute("PRAGMA busy_timeout = 0; INSERT INTO notes (n) VALUES (2)")
                     .is_ok();
