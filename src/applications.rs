@@ -211,8 +211,8 @@ fn check_eligibility(
     applicant: &Person,
     grants: &[RoleGrant],
     programme: &Programme,
+    targets: &[String],
 ) -> AppResult<()> {
-    let targets = catalogue::target_stages(conn, &programme.id)?;
     let rules = EligibilityRules::from_json(&programme.eligibility_rules);
     let position_of = |code: &str| {
         all_stages
@@ -235,7 +235,7 @@ fn check_eligibility(
         today: Utc::now().date_naive(),
     };
     let min_position = rules.min_stage.as_deref().and_then(position_of);
-    eligibility::check(&applicant, &targets, &rules, min_position)
+    eligibility::check(&applicant, targets, &rules, min_position)
         .map_err(|reason| AppError::Refused(reason.message_key()))
 }
 
@@ -292,13 +292,14 @@ pub async fn apply(
         .run(&state.pool, move |conn| {
             let user = user.load(conn)?;
             let (applicant, grants, override_reason) = resolve_applicant(conn, &user, request)?;
-            let (cohort, programme) = catalogue::find_cohort_with_programme(conn, &cohort_id)?
-                .ok_or(AppError::NotFound)?;
+            let (cohort, programme, targets) =
+                catalogue::find_cohort_for_application(conn, &cohort_id)?
+                    .ok_or(AppError::NotFound)?;
             if !accepting_applications(&cohort, Utc::now().date_naive()) {
                 return Err(AppError::Conflict("problem-cohort-closed"));
             }
             if override_reason.is_none() {
-                check_eligibility(conn, &stages, &applicant, &grants, &programme)?;
+                check_eligibility(conn, &stages, &applicant, &grants, &programme, &targets)?;
             }
             // A second live application to the programme is refused by the partial unique index
             // on (person, programme) when the application is inserted, which undoes the seat or

@@ -154,17 +154,31 @@ pub fn find_cohort(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Coho
         .optional()
 }
 
-/// A cohort and its programme, in one query: what an application needs first.
-pub fn find_cohort_with_programme(
+/// A cohort, its programme and the stages the programme targets, in one query: what an
+/// application needs first.
+pub fn find_cohort_for_application(
     conn: &mut DbConnection,
     id: &str,
-) -> QueryResult<Option<(Cohort, Programme)>> {
-    cohorts::table
-        .inner_join(programmes::table)
+) -> QueryResult<Option<(Cohort, Programme, Vec<String>)>> {
+    let rows: Vec<(Cohort, Programme, Option<String>)> = cohorts::table
+        .inner_join(programmes::table.left_join(programme_target_stages::table))
         .filter(cohorts::id.eq(id))
-        .select((Cohort::as_select(), Programme::as_select()))
-        .get_result(conn)
-        .optional()
+        .order(programme_target_stages::stage_code.asc())
+        .select((
+            Cohort::as_select(),
+            Programme::as_select(),
+            programme_target_stages::stage_code.nullable(),
+        ))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((cohort, programme, first)) = rows.next() else {
+        return Ok(None);
+    };
+    let stages = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, _, stage)| stage))
+        .collect();
+    Ok(Some((cohort, programme, stages)))
 }
 
 pub fn cohorts_of(conn: &mut DbConnection, programme_id: &str) -> QueryResult<Vec<Cohort>> {

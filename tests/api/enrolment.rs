@@ -354,6 +354,12 @@ async fn ineligible_applicants_are_told_why_in_their_language_and_nothing_is_sto
         .await
         .expect("json");
     assert!(mine.is_empty());
+
+    // Every stage a programme targets counts, not only the first.
+    let (_, both) = app
+        .programme_with_cohort(&lead, "ang", false, &["future_middle_leader", "nqt"], 10)
+        .await;
+    assert_eq!(apply(&app, &nqt.token, &both).await.status(), 201);
 }
 
 #[tokio::test]
