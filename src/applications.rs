@@ -255,10 +255,7 @@ fn resolve_applicant(
     actor: &CurrentUser,
     request: ApplyFor,
 ) -> AppResult<(Person, Vec<RoleGrant>, Option<String>)> {
-    let override_reason = request
-        .override_reason
-        .map(|r| r.trim().chars().take(1000).collect::<String>())
-        .filter(|r| !r.is_empty());
+    let override_reason = crate::domain::reason::recorded(request.override_reason.as_deref());
     let for_someone_else = request
         .person_id
         .as_deref()

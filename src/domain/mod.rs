@@ -16,6 +16,7 @@ pub mod measures;
 pub mod organisation;
 pub mod password;
 pub mod person_name;
+pub mod reason;
 pub mod role;
 pub mod session;
 pub mod stage;

@@ -57,9 +57,6 @@ struct CheckedEntry {
     reason: Option<String>,
 }
 
-/// Longer reasons are cut rather than refused, as the other recorded reasons are.
-const MAX_REASON_CHARS: usize = 1000;
-
 fn blank_to_none(value: Option<&String>) -> Option<String> {
     value
         .map(|v| v.trim())
@@ -401,9 +398,7 @@ pub fn delete_for(
     reason: Option<&str>,
 ) -> AppResult<CareerEntryView> {
     let before = find_for(conn, admin, id)?;
-    let reason = reason
-        .map(|r| r.trim().chars().take(MAX_REASON_CHARS).collect::<String>())
-        .filter(|r| !r.is_empty())
+    let reason = crate::domain::reason::recorded(reason)
         .ok_or_else(|| AppError::field("reason", "career-error-delete-reason"))?;
     db::transaction::<_, AppError, _>(conn, |conn| {
         let deleted = diesel::delete(career_entries::table.find(&before.id)).execute(conn)?;

@@ -30,22 +30,13 @@ async fn put_as(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest
 }
 
 async fn delete_as(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    app.client
-        .delete(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("sent")
+    let request = app.client.delete(app.url(path)).bearer_auth(token);
+    request.send().await.expect("sent")
 }
 
 async fn delete_with(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .delete(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .expect("sent")
+    let request = app.client.delete(app.url(path)).bearer_auth(token);
+    request.json(body).send().await.expect("sent")
 }
 
 /// The roles in someone's career, as an admin sees it.

@@ -56,9 +56,7 @@ pub struct ReasonRequest {
 }
 
 fn reason(body: Option<web::Json<ReasonRequest>>) -> Option<String> {
-    body.and_then(|b| b.into_inner().reason)
-        .map(|r| r.trim().chars().take(1000).collect())
-        .filter(|r: &String| !r.is_empty())
+    crate::domain::reason::recorded(body.and_then(|b| b.into_inner().reason).as_deref())
 }
 
 /// Withdraw your own application; a seat it held goes to the next person waiting.

@@ -208,10 +208,8 @@ pub struct CompletionRequest {
     pub override_reason: Option<String>,
 }
 
-/// Trimmed, bounded, and absent when blank.
 fn note(text: Option<String>) -> Option<String> {
-    text.map(|r| r.trim().chars().take(1000).collect::<String>())
-        .filter(|r| !r.is_empty())
+    crate::domain::reason::recorded(text.as_deref())
 }
 
 async fn decide(

@@ -402,22 +402,19 @@ pub async fn correct(
     form: web::Form<EntryForm>,
 ) -> AppResult<HttpResponse> {
     let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
-    require_admin(&user)?;
     let entry = id.into_inner();
-    let lookup = entry.clone();
-    let person = db::run(&state.pool, move |conn| {
-        use crate::db::schema::career_entries;
-        use diesel::prelude::*;
-        career_entries::table
-            .find(&lookup)
-            .select(career_entries::person_id)
-            .first::<String>(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)
-    })
-    .await?;
+    let person = entry_owner(&state, &user, entry.clone()).await?;
     let owner = person_owner(&state, &user, person).await?;
     save(&state, page, owner, Some(entry), form.into_inner()).await
+}
+
+/// Whose entry `entry` is, for an admin.
+async fn entry_owner(state: &AppState, admin: &CurrentUser, entry: String) -> AppResult<String> {
+    let admin = admin.clone();
+    db::run(&state.pool, move |conn| {
+        Ok(career::find_for(conn, &admin, &entry)?.person_id)
+    })
+    .await
 }
 
 /// Deletes anyone's entry with a reason, then shows that person's career again.
@@ -442,11 +439,7 @@ pub async fn delete_entry(
             deleted.person_id
         ))),
         Err(AppError::Validation(errors)) => {
-            let (acting, target) = (user.clone(), entry.clone());
-            let person = db::run(&state.pool, move |conn| {
-                Ok(career::find_for(conn, &acting, &target)?.person_id)
-            })
-            .await?;
+            let person = entry_owner(&state, &user, entry.clone()).await?;
             let owner = person_owner(&state, &user, person).await?;
             let refused = FormState::default().with_errors(page.context.i18n.language, &errors);
             show(
