@@ -11,6 +11,7 @@ use anyhow::Context;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
+use crate::db::group_commit::Writer;
 use crate::db::{self, DbPool};
 use crate::domain::stage::ContinuumStage;
 use crate::error::AppError;
@@ -24,6 +25,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    writer: Writer,
     mailer: Mailer,
     settings: Settings,
 }
@@ -70,7 +72,7 @@ impl Application {
         let writer = db::group_commit::Writer::start(&settings.database.url)?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
-            writer,
+            writer: writer.clone(),
             settings: settings.clone(),
             tokens: TokenKeys::new(&settings.auth),
             stages,
@@ -120,6 +122,7 @@ impl Application {
             port,
             server: server.run(),
             pool,
+            writer,
             mailer,
             settings,
         })
@@ -135,6 +138,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let outbox = tokio::spawn(worker::run(
             self.pool.clone(),
+            self.writer.clone(),
             self.mailer.clone(),
             self.settings.mail.clone(),
         ));

@@ -29,7 +29,8 @@ type Deliver = Box<dyn FnOnce(Option<&diesel::result::Error>) + Send>;
 type Job = Box<dyn FnOnce(&mut DbConnection) -> Deliver + Send>;
 
 /// Where the writes that `Writer::run` is given go: the group-commit thread on SQLite, the
-/// pool on PostgreSQL.
+/// pool on PostgreSQL. Clones send to the same thread.
+#[derive(Clone)]
 pub struct Writer {
     jobs: Option<mpsc::Sender<Job>>,
 }

@@ -7,8 +7,10 @@ use chrono::{Duration, Utc};
 
 use super::Mailer;
 use crate::config::MailSettings;
+use crate::db::group_commit::Writer;
 use crate::db::outbox::OutboxEmail;
 use crate::db::{self, DbConnection, DbPool, outbox};
+use crate::error::AppError;
 
 const BATCH: i64 = 20;
 const LEASE_SECONDS: i64 = 300;
@@ -24,7 +26,7 @@ pub fn backoff_seconds(base: u64, attempts: i32) -> i64 {
         .min(MAX_BACKOFF_SECONDS)
 }
 
-pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
+pub async fn run(pool: DbPool, writer: Writer, mailer: Mailer, settings: MailSettings) {
     let claim_token = uuid::Uuid::new_v4().to_string();
     let mut interval =
         tokio::time::interval(StdDuration::from_millis(settings.poll_interval_ms.max(10)));
@@ -34,7 +36,7 @@ pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
         // A full batch means more are probably waiting: a burst of applications should drain
         // as fast as the SMTP server takes it, not a batch per poll.
         loop {
-            match drain_once(&pool, &mailer, &settings, &claim_token).await {
+            match drain_once(&pool, &writer, &mailer, &settings, &claim_token).await {
                 Ok(claimed) if claimed == BATCH as usize => continue,
                 Ok(_) => break,
                 Err(error) => {
@@ -47,35 +49,31 @@ pub async fn run(pool: DbPool, mailer: Mailer, settings: MailSettings) {
 }
 
 /// One pass over the due emails; returns how many were claimed (sent or failed).
+///
+/// The claim and the outcomes are written where the requests' writes go: on SQLite, a commit
+/// by any other connection throws away the page cache of the group-commit thread, which then
+/// reads back from the file the pages each application needs.
 pub async fn drain_once(
     pool: &DbPool,
+    writer: &Writer,
     mailer: &Mailer,
     settings: &MailSettings,
     claim_token: &str,
 ) -> anyhow::Result<usize> {
-    let claimed = {
-        let pool = pool.clone();
-        let token = claim_token.to_owned();
-        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-            // In a transaction: on SQLite it queues behind this process's other writers rather
-            // than leaving them to find the file locked and sleep in SQLite's busy handler.
-            db::with_connection(&pool, |conn| {
-                Ok(db::transaction::<_, diesel::result::Error, _>(
+    let token = claim_token.to_owned();
+    let claimed = writer
+        .run(pool, move |conn| {
+            db::transaction::<_, AppError, _>(conn, |conn| {
+                Ok(outbox::claim_due(
                     conn,
-                    |conn| {
-                        outbox::claim_due(
-                            conn,
-                            &token,
-                            Utc::now().naive_utc(),
-                            Duration::seconds(LEASE_SECONDS),
-                            BATCH,
-                        )
-                    },
+                    &token,
+                    Utc::now().naive_utc(),
+                    Duration::seconds(LEASE_SECONDS),
+                    BATCH,
                 )?)
             })
         })
-        .await??
-    };
+        .await?;
     let count = claimed.len();
     let mut outcomes = Vec::with_capacity(count);
     for email in claimed {
@@ -84,18 +82,17 @@ pub async fn drain_once(
     }
     // One transaction records the whole batch: under a burst, a commit per email would compete
     // with the requests that queued them. A crash before it commits resends at most this batch.
-    let pool = pool.clone();
     let token = claim_token.to_owned();
     let max_attempts = settings.max_attempts;
     let retry_base = settings.retry_base_secs;
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        db::with_connection(&pool, |conn| {
-            db::transaction::<_, anyhow::Error, _>(conn, |conn| {
+    writer
+        .run(pool, move |conn| {
+            db::transaction::<_, AppError, _>(conn, |conn| {
                 record_outcomes(conn, outcomes, &token, max_attempts, retry_base)
+                    .map_err(AppError::Internal)
             })
         })
-    })
-    .await??;
+        .await?;
     Ok(count)
 }
 
