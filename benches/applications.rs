@@ -540,6 +540,7 @@ fn prepare(conn: &mut DbConnection, options: &Options) -> Result<Plan> {
                 active: true,
                 waitlist_ticket: None,
                 eligibility_override_reason: None,
+                academic_year: None,
                 applied_at: now - days(450),
                 updated_at: now - days(200),
             })

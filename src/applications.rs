@@ -13,6 +13,7 @@ use crate::db::catalogue::{self, Cohort, Programme};
 use crate::db::enrolments::{self, Enrolment, NewEnrolment, StatusChange};
 use crate::db::people::{self, Person, RoleGrant};
 use crate::db::{self, DbConnection, outbox};
+use crate::domain::academic_year::academic_year;
 use crate::domain::eligibility::{self, Applicant, EligibilityRules};
 use crate::domain::enrolment::{self as lifecycle, EnrolmentEvent, EnrolmentStatus};
 use crate::domain::language::Language;
@@ -326,6 +327,7 @@ pub async fn apply(
                         active: status.is_active(),
                         waitlist_ticket: ticket,
                         eligibility_override_reason: override_reason.as_deref(),
+                        academic_year: Some(academic_year(cohort.starts_on)),
                         applied_at: at,
                         updated_at: at,
                     },
@@ -804,6 +806,7 @@ pub async fn defer(
                         .enrolment
                         .eligibility_override_reason
                         .as_deref(),
+                    academic_year: Some(academic_year(target.starts_on)),
                     applied_at: at,
                     updated_at: at,
                 },

@@ -41,6 +41,9 @@ pub struct NewEnrolment<'a> {
     pub active: bool,
     pub waitlist_ticket: Option<i64>,
     pub eligibility_override_reason: Option<&'a str>,
+    /// The academic year of the cohort's start. A trigger sets it when it is wrong or absent;
+    /// given right, it spares the trigger rewriting the new row.
+    pub academic_year: Option<i32>,
     pub applied_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -1073,3 +1073,54 @@ async fn a_seat_counts_in_the_year_its_cohort_starts_even_when_the_start_moves()
     assert_eq!(participants(&after, first), 0, "{after}");
     assert_eq!(participants(&after, first + 1), 1, "{after}");
 }
+
+/// The trigger keeps an enrolment's academic year right whatever the insert says: an application
+/// writes it itself, and a row written without it, or with a wrong one, is mended.
+#[actix_web::test]
+async fn an_enrolment_takes_its_cohorts_academic_year_however_it_is_written() {
+    use llwybr::db::enrolments::{NewEnrolment, insert};
+    use llwybr::db::schema::enrolments;
+
+    let app = crate::helpers::spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 10)
+        .await;
+    let expected = academic_year(Utc::now().date_naive() + Duration::days(60));
+    let mut conn = app.db();
+    let at = Utc::now().naive_utc();
+    for (email, written) in [
+        ("un@ysgol.cymru", None),
+        ("dau@ysgol.cymru", Some(expected - 7)),
+        ("tri@ysgol.cymru", Some(expected)),
+    ] {
+        app.person(email, &[], None, None);
+        let person = find_by_email(&mut conn, email)
+            .expect("query")
+            .expect("person");
+        let id = llwybr::db::new_row_id();
+        insert(
+            &mut conn,
+            &NewEnrolment {
+                id: &id,
+                person_id: &person.id,
+                cohort_id: &cohort,
+                programme_id: &programme,
+                status: "confirmed",
+                active: true,
+                waitlist_ticket: None,
+                eligibility_override_reason: None,
+                academic_year: written,
+                applied_at: at,
+                updated_at: at,
+            },
+        )
+        .expect("inserted");
+        let stored: Option<i32> = enrolments::table
+            .find(&id)
+            .select(enrolments::academic_year)
+            .first(&mut conn)
+            .expect("the enrolment");
+        assert_eq!(stored, Some(expected), "written as {written:?}");
+    }
+}
