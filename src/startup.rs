@@ -69,7 +69,7 @@ impl Application {
                 )
             })?;
         let port = listener.local_addr()?.port();
-        let writer = db::group_commit::Writer::start(&settings.database.url)?;
+        let writer = Writer::start(&settings.database.url)?;
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             writer: writer.clone(),
