@@ -22,7 +22,7 @@ pub struct CohortSession {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = cohort_sessions)]
+#[diesel(table_name = cohort_sessions, treat_none_as_default_value = false)]
 pub struct NewCohortSession<'a> {
     pub id: &'a str,
     pub cohort_id: &'a str,

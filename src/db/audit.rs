@@ -7,7 +7,7 @@ use super::DbConnection;
 use super::schema::audit_log;
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_default_value = false)]
 pub struct AuditEntry<'a> {
     pub id: String,
     pub actor_id: Option<&'a str>,

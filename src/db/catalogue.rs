@@ -26,7 +26,7 @@ pub struct Programme {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = programmes)]
+#[diesel(table_name = programmes, treat_none_as_default_value = false)]
 pub struct NewProgramme<'a> {
     pub id: &'a str,
     pub code: &'a str,
@@ -66,7 +66,7 @@ pub struct Cohort {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = cohorts)]
+#[diesel(table_name = cohorts, treat_none_as_default_value = false)]
 pub struct NewCohort<'a> {
     pub id: &'a str,
     pub programme_id: &'a str,

@@ -31,7 +31,7 @@ impl Enrolment {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = enrolments)]
+#[diesel(table_name = enrolments, treat_none_as_default_value = false)]
 pub struct NewEnrolment<'a> {
     pub id: &'a str,
     pub person_id: &'a str,

@@ -52,7 +52,7 @@ pub struct Round {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = evaluation_rounds)]
+#[diesel(table_name = evaluation_rounds, treat_none_as_default_value = false)]
 pub struct NewRound<'a> {
     pub id: &'a str,
     pub cohort_id: &'a str,
@@ -80,7 +80,7 @@ pub struct Invitation {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = evaluation_invitations)]
+#[diesel(table_name = evaluation_invitations, treat_none_as_default_value = false)]
 pub struct NewInvitation<'a> {
     pub id: &'a str,
     pub round_id: &'a str,
@@ -101,7 +101,7 @@ pub struct Form {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = evaluation_forms)]
+#[diesel(table_name = evaluation_forms, treat_none_as_default_value = false)]
 pub struct NewForm<'a> {
     pub id: &'a str,
     pub code: &'a str,
@@ -112,7 +112,7 @@ pub struct NewForm<'a> {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = evaluation_questions)]
+#[diesel(table_name = evaluation_questions, treat_none_as_default_value = false)]
 pub struct NewQuestion<'a> {
     pub id: &'a str,
     pub form_id: &'a str,

@@ -36,7 +36,7 @@ macro_rules! insert_all {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = imports)]
+#[diesel(table_name = imports, treat_none_as_default_value = false)]
 pub struct NewImport<'a> {
     pub id: &'a str,
     pub kind: &'a str,

@@ -456,6 +456,70 @@ mod tests {
         );
     }
 
+    /// Diesel prepares an `INSERT` again on every use (on PostgreSQL, parses and plans it too)
+    /// when a row type lets `None` stand for the column's default: the statement's text then
+    /// depends on the values. No column has a default, so every row type says `None` is NULL,
+    /// and the inserts each application makes stay prepared.
+    #[test]
+    fn an_applications_inserts_stay_prepared() {
+        use diesel::pg::Pg;
+        use diesel::query_builder::QueryFragment;
+
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 9, 1)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("a valid time");
+        let enrolment = enrolments::NewEnrolment {
+            id: "e",
+            person_id: "p",
+            cohort_id: "c",
+            programme_id: "g",
+            status: "confirmed",
+            active: true,
+            waitlist_ticket: None,
+            eligibility_override_reason: None,
+            academic_year: None,
+            applied_at: at,
+            updated_at: at,
+        };
+        let audit = audit::AuditEntry {
+            id: "a".to_owned(),
+            actor_id: None,
+            action: "enrolment.status_changed",
+            object_type: "enrolment",
+            object_id: "e",
+            before_state: None,
+            after_state: None,
+            occurred_at: at,
+        };
+        let email = outbox::NewOutboxEmail {
+            id: "m".to_owned(),
+            recipient_email: "a@example.org".to_owned(),
+            recipient_name: "A".to_owned(),
+            language: "en".to_owned(),
+            template: "confirmed".to_owned(),
+            subject: "s".to_owned(),
+            body_text: "t".to_owned(),
+            body_html: "h".to_owned(),
+            created_at: at,
+            attempts: 0,
+            next_attempt_at: at,
+        };
+        let cacheable = [
+            diesel::insert_into(schema::enrolments::table)
+                .values(&enrolment)
+                .is_safe_to_cache_prepared(&Pg),
+            diesel::insert_into(schema::audit_log::table)
+                .values(&audit)
+                .is_safe_to_cache_prepared(&Pg),
+            diesel::insert_into(schema::email_outbox::table)
+                .values(&email)
+                .is_safe_to_cache_prepared(&Pg),
+        ];
+        for (statement, answer) in ["enrolment", "audit", "email"].iter().zip(cacheable) {
+            assert_eq!(answer.ok(), Some(true), "the {statement} insert");
+        }
+    }
+
     #[test]
     fn postgres_urls_are_recognised_by_either_scheme() {
         for url in [

@@ -8,7 +8,7 @@ use super::DbConnection;
 use super::schema::email_outbox;
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = email_outbox)]
+#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
 pub struct NewOutboxEmail {
     pub id: String,
     pub recipient_email: String,

@@ -28,7 +28,7 @@ pub struct Person {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = people)]
+#[diesel(table_name = people, treat_none_as_default_value = false)]
 pub struct NewPerson<'a> {
     pub id: &'a str,
     pub email: &'a str,
@@ -64,7 +64,7 @@ impl RoleGrant {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = role_grants)]
+#[diesel(table_name = role_grants, treat_none_as_default_value = false)]
 pub struct NewRoleGrant<'a> {
     pub id: &'a str,
     pub person_id: &'a str,
@@ -218,7 +218,7 @@ pub fn school_summary(
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = password_resets)]
+#[diesel(table_name = password_resets, treat_none_as_default_value = false)]
 pub struct NewPasswordReset<'a> {
     pub id: &'a str,
     pub person_id: &'a str,

@@ -223,7 +223,7 @@ struct ProgrammeRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = programme_target_stages)]
+#[diesel(table_name = programme_target_stages, treat_none_as_default_value = false)]
 struct TargetRow {
     programme_id: String,
     stage_code: String,
