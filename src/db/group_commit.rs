@@ -86,14 +86,17 @@ impl Writer {
     }
 }
 
-/// The writer's connection, with room in its page cache for a batch's changes (a cache too small
-/// for them writes them to the log before the commit, and again at it) and the pages it keeps
-/// coming back to; and its temporary files in memory, as each write's savepoint keeps the
-/// pages it changes in a journal that SQLite would otherwise write to a file once it passes
-/// 64 KiB.
+/// The writer's connection, with room in its page cache (4 MiB, 1,000 pages) for the changes of
+/// a full batch (a cache too small for them writes them to the log before the commit, and again
+/// at it) but not much more: while a database is under 1 GiB, every commit that split a B-tree
+/// page walks the whole cache (SQLite's rebalancing borrows the page number at 1 GiB, and the
+/// commit then looks for pages past the end of the file in every slot), which with 32 MiB took
+/// an eighth of this thread's time. Its temporary files are in memory, as each write's
+/// savepoint keeps the pages it changes in a journal that SQLite would otherwise write to a
+/// file once it passes 64 KiB.
 fn open_writer(manager: &ConnectionManager) -> Result<DbConnection, r2d2::Error> {
     let mut conn = manager.open()?;
-    conn.batch_execute("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")
+    conn.batch_execute("PRAGMA cache_size = -4096; PRAGMA temp_store = MEMORY;")
         .map_err(r2d2::Error::QueryError)?;
     Ok(conn)
 }
