@@ -352,6 +352,22 @@ fn chunks_of(withheld: &[&str]) -> Vec<RoundFilter> {
         .collect()
 }
 
+/// Whether counts from the database add to a tally or, being a withheld round's, come off it.
+#[derive(Clone, Copy)]
+enum Counted {
+    In,
+    Withheld,
+}
+
+impl Counted {
+    fn apply(self, slot: &mut u32, n: i64) {
+        *slot = match self {
+            Self::In => slot.saturating_add(clamp(n)),
+            Self::Withheld => slot.saturating_sub(clamp(n)),
+        };
+    }
+}
+
 /// Per question, the answers counted by the database, less those of withheld rounds.
 fn answer_tallies(
     conn: &mut DbConnection,
@@ -374,59 +390,49 @@ fn answer_tallies(
     } else {
         Vec::new()
     };
-    let add =
-        |tallies: &mut HashMap<String, Tally>, rows: Vec<(String, Option<i32>, i64)>, sign: i64| {
-            for (question, value, n) in rows {
-                let tally = tallies.entry(question).or_default();
-                let delta = clamp(n);
-                let slot = tally.by_value.entry(value).or_default();
-                if sign > 0 {
-                    tally.answered += delta;
-                    *slot += delta;
-                } else {
-                    tally.answered = tally.answered.saturating_sub(delta);
-                    *slot = slot.saturating_sub(delta);
-                }
-            }
-        };
+    let add = |tallies: &mut HashMap<String, Tally>,
+               rows: Vec<(String, Option<i32>, i64)>,
+               counted: Counted| {
+        for (question, value, n) in rows {
+            let tally = tallies.entry(question).or_default();
+            counted.apply(&mut tally.answered, n);
+            counted.apply(tally.by_value.entry(value).or_default(), n);
+        }
+    };
     add(
         &mut tallies,
         store::answer_counts(conn, filter, authority)?,
-        1,
+        Counted::In,
     );
     for chunk in &withheld_filters {
-        add(&mut tallies, store::answer_counts(conn, chunk, None)?, -1);
+        add(
+            &mut tallies,
+            store::answer_counts(conn, chunk, None)?,
+            Counted::Withheld,
+        );
     }
     for tally in tallies.values_mut() {
         tally.by_value.retain(|_, n| *n > 0);
     }
     if !single_choice.is_empty() {
-        let add_text =
-            |tallies: &mut HashMap<String, Tally>, rows: Vec<(String, String, i64)>, sign: i64| {
-                for (question, text, n) in rows {
-                    let slot = tallies
-                        .entry(question)
-                        .or_default()
-                        .by_text
-                        .entry(text)
-                        .or_default();
-                    if sign > 0 {
-                        *slot += clamp(n);
-                    } else {
-                        *slot = slot.saturating_sub(clamp(n));
-                    }
-                }
-            };
+        let add_text = |tallies: &mut HashMap<String, Tally>,
+                        rows: Vec<(String, String, i64)>,
+                        counted: Counted| {
+            for (question, text, n) in rows {
+                let by_text = &mut tallies.entry(question).or_default().by_text;
+                counted.apply(by_text.entry(text).or_default(), n);
+            }
+        };
         add_text(
             &mut tallies,
             store::choice_counts(conn, filter, authority, &single_choice)?,
-            1,
+            Counted::In,
         );
         for chunk in &withheld_filters {
             add_text(
                 &mut tallies,
                 store::choice_counts(conn, chunk, None, &single_choice)?,
-                -1,
+                Counted::Withheld,
             );
         }
         for tally in tallies.values_mut() {

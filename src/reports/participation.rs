@@ -188,15 +188,24 @@ macro_rules! dated_seats {
     }};
 }
 
-/// ... and by the authority of the person's school: `$from` is `seats_from!()`.
-macro_rules! seats {
-    ($from:expr, $filter:expr) => {{
+/// ... and by the authority of the person's school: `$query` is seats of `seats_from!()` or
+/// `undated_seats_from!()`, which join the schools.
+macro_rules! in_authority {
+    ($query:expr, $filter:expr) => {{
         let filter: &Filter = $filter;
-        let mut query = dated_seats!($from, filter);
+        let mut query = $query;
         if let Some(authority) = &filter.authority_id {
             query = query.filter(schools::local_authority_id.eq(authority.clone()));
         }
         query
+    }};
+}
+
+/// Seats with their person's school, narrowed by every part of the filter.
+macro_rules! seats {
+    ($from:expr, $filter:expr) => {{
+        let filter: &Filter = $filter;
+        in_authority!(dated_seats!($from, filter), filter)
     }};
 }
 
@@ -205,11 +214,7 @@ macro_rules! seats {
 macro_rules! undated_seats {
     ($from:expr, $filter:expr) => {{
         let filter: &Filter = $filter;
-        let mut query = lean_seats!($from, filter);
-        if let Some(authority) = &filter.authority_id {
-            query = query.filter(schools::local_authority_id.eq(authority.clone()));
-        }
-        query
+        in_authority!(lean_seats!($from, filter), filter)
     }};
 }
 
