@@ -750,6 +750,70 @@ async fn page(app: &TestApp, token: &str, path: &str) -> (u16, String) {
     (status, response.text().await.expect("html"))
 }
 
+/// The names in a people page's table, in order.
+fn listed(html: &str) -> Vec<String> {
+    ["p1", "p2", "p3", "p4", "p5", "p6"]
+        .iter()
+        .filter(|name| html.contains(&format!("<td>{name}</td>")))
+        .map(|name| (*name).to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_measures_pages_show_the_figures_of_a_chosen_day() {
+    let app = spawn_app().await;
+    let p = population(&app).await;
+    let token = &p.admin.token;
+
+    let (status, html) = page(&app, token, &format!("/reports/measures?as_of={AS_OF}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("value=\"{AS_OF}\"")), "{html}");
+    assert!(
+        html.contains(&format!(
+            "/reports/measures/mldp-promoted-3y?year=2021&#38;group=in_window&#38;as_of={AS_OF}"
+        )),
+        "the figures link to the people of that day: {html}"
+    );
+    assert!(
+        html.contains(&format!("format=csv&amp;lang=en&#38;as_of={AS_OF}")),
+        "the download is of that day: {html}"
+    );
+
+    // The pages and the API agree, on that day and today.
+    for as_of in [format!("&as_of={AS_OF}"), String::new()] {
+        let (status, people) = page(
+            &app,
+            token,
+            &format!("/reports/measures/mldp-promoted-3y?year=2021&group=in_window{as_of}"),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let api = names(
+            &app,
+            token,
+            &format!(
+                "/api/v1/reports/measures/mldp-promoted-3y/people?year=2021&group=in_window{as_of}"
+            ),
+        )
+        .await;
+        assert_eq!(listed(&people), api, "{as_of}");
+    }
+    let (_, on_the_day) = page(
+        &app,
+        token,
+        &format!("/reports/measures/mldp-promoted-3y?year=2021&group=in_window&as_of={AS_OF}"),
+    )
+    .await;
+    assert_eq!(listed(&on_the_day), ["p5"]);
+
+    let (status, welsh) = page(&app, token, "/reports/measures?as_of=15/01/2025&lang=cy").await;
+    assert_eq!(status, 422);
+    assert!(
+        welsh.contains("Rhowch y diwrnod fel dyddiad"),
+        "a day that is not a date is named, in Welsh: {welsh}"
+    );
+}
+
 #[tokio::test]
 async fn the_measures_pages_chart_each_year_against_its_target_in_both_languages() {
     let app = spawn_app().await;

@@ -45,6 +45,16 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// The day a page's figures are worked out for: `as_of` as the date field sends it
+/// (YYYY-MM-DD), today when it is absent or blank.
+pub fn as_of_param(given: Option<&str>) -> AppResult<NaiveDate> {
+    match given.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(today()),
+        Some(day) => NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| AppError::field("as_of", "measures-error-as-of")),
+    }
+}
+
 pub fn export_format(format: Option<&str>) -> AppResult<Option<ExportFormat>> {
     match format.map(str::trim).filter(|f| !f.is_empty()) {
         None => Ok(None),

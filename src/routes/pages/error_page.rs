@@ -22,6 +22,9 @@ struct ErrorPage {
     detail: String,
     status: u16,
     request_id: String,
+    /// What is wrong with each field of a refused request (a query's, since forms show their
+    /// own errors beside their fields).
+    problems: Vec<String>,
 }
 
 pub async fn render_errors(
@@ -72,6 +75,7 @@ pub async fn render_errors(
             detail: problem.detail,
             status: problem.status,
             request_id,
+            problems: problem.errors.into_iter().map(|e| e.message).collect(),
         };
         match page.render() {
             Ok(body) => HttpResponse::build(error.status_code_of())

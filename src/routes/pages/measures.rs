@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -20,7 +21,7 @@ use crate::outcomes::measures::{
     self, MeasureFigures, MeasurePeople, MeasureRequest, MeasureView, YearFigures,
 };
 use crate::reports::ReportScope;
-use crate::routes::api::measures::{drill_down_params, today};
+use crate::routes::api::measures::{as_of_param, drill_down_params, today};
 use crate::state::AppState;
 
 /// Chart geometry: percentages from 0 to 100 take `PLOT_HEIGHT` pixels below `TOP`.
@@ -90,6 +91,8 @@ struct MeasureBlock {
     figures: MeasureFigures,
     chart: Chart,
     window: String,
+    /// The day asked for, when it is not today: the people behind a figure are those of that day.
+    as_of: Option<NaiveDate>,
 }
 
 impl MeasureBlock {
@@ -100,6 +103,9 @@ impl MeasureBlock {
         ];
         if !authority.is_empty() {
             query.push(("authority", authority.to_owned()));
+        }
+        if let Some(day) = self.as_of {
+            query.push(("as_of", day.to_string()));
         }
         format!(
             "/reports/measures/{}?{}",
@@ -126,6 +132,9 @@ struct ReportPage {
 pub struct ReportQuery {
     #[serde(default)]
     authority: Option<String>,
+    /// YYYY-MM-DD; today when absent or blank.
+    #[serde(default)]
+    as_of: Option<String>,
 }
 
 fn authority_list(conn: &mut DbConnection) -> AppResult<Vec<(String, String, String)>> {
@@ -148,7 +157,8 @@ pub async fn report(
     let user = page.user.ok_or(AppError::Unauthenticated)?;
     let scope = ReportScope::of(&user)?;
     let authority = scope.authority(query.authority.as_deref())?;
-    let as_of = today();
+    let as_of = as_of_param(query.as_of.as_deref())?;
+    let chosen_day = (as_of != today()).then_some(as_of);
     let wanted = authority.clone();
     let (found, mut authorities) = db::run_report(&state.pool, move |conn| {
         Ok((
@@ -174,15 +184,23 @@ pub async fn report(
                 ],
             ),
             figures,
+            as_of: chosen_day,
         })
         .collect();
     let authority = authority.unwrap_or_default();
-    let export_query = if authority.is_empty() {
+    let mut export = Vec::new();
+    if !authority.is_empty() {
+        export.push(("authority", authority.clone()));
+    }
+    if let Some(day) = chosen_day {
+        export.push(("as_of", day.to_string()));
+    }
+    let export_query = if export.is_empty() {
         String::new()
     } else {
         format!(
             "&{}",
-            serde_urlencoded::to_string([("authority", &authority)]).unwrap_or_default()
+            serde_urlencoded::to_string(export).unwrap_or_default()
         )
     };
     render(
@@ -216,6 +234,8 @@ pub struct PeopleQuery {
     group: String,
     #[serde(default)]
     authority: Option<String>,
+    #[serde(default)]
+    as_of: Option<String>,
 }
 
 #[get("/reports/measures/{code}")]
@@ -230,7 +250,7 @@ pub async fn people(
     let authority = ReportScope::of(&user)?.authority(query.authority.as_deref())?;
     let (year, group) = drill_down_params(&query.year, &query.group)?;
     let code = code.into_inner();
-    let as_of = today();
+    let as_of = as_of_param(query.as_of.as_deref())?;
     let wanted = authority.clone();
     let found = db::run_report(&state.pool, move |conn| {
         measures::people(conn, &code, year, group, wanted.as_deref(), as_of)
@@ -253,6 +273,9 @@ pub async fn people(
     let mut export = vec![("year", year.to_string()), ("group", found.group.clone())];
     if let Some(authority) = authority {
         export.push(("authority", authority));
+    }
+    if as_of != today() {
+        export.push(("as_of", as_of.to_string()));
     }
     render(
         StatusCode::OK,
