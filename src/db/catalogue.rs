@@ -170,15 +170,11 @@ pub fn find_cohort_for_application(
             programme_target_stages::stage_code.nullable(),
         ))
         .load(conn)?;
-    let mut rows = rows.into_iter();
-    let Some((cohort, programme, first)) = rows.next() else {
-        return Ok(None);
-    };
-    let stages = first
-        .into_iter()
-        .chain(rows.filter_map(|(_, _, stage)| stage))
-        .collect();
-    Ok(Some((cohort, programme, stages)))
+    let found = super::one_with_many(
+        rows.into_iter()
+            .map(|(cohort, programme, stage)| ((cohort, programme), stage)),
+    );
+    Ok(found.map(|((cohort, programme), stages)| (cohort, programme, stages)))
 }
 
 pub fn cohorts_of(conn: &mut DbConnection, programme_id: &str) -> QueryResult<Vec<Cohort>> {

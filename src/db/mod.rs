@@ -408,6 +408,19 @@ where
     .await?
 }
 
+/// The rows of a one-to-many left join, read as the one (from the first row) with the many (the
+/// joined side of each row that has one); `None` when there were no rows. One query where asking
+/// for the one and then its many would be two.
+pub fn one_with_many<O, M>(rows: impl IntoIterator<Item = (O, Option<M>)>) -> Option<(O, Vec<M>)> {
+    let mut rows = rows.into_iter();
+    let (one, first) = rows.next()?;
+    let many = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, many)| many))
+        .collect();
+    Some((one, many))
+}
+
 /// A new row's id: a UUID that begins with the time (version 7), so that rows written one after
 /// another sit side by side in their primary-key index and an insert changes its last page,
 /// not a page anywhere in it (random ids had each application dirty a page of every such index
@@ -518,6 +531,16 @@ mod tests {
         for (statement, answer) in ["enrolment", "audit", "email"].iter().zip(cacheable) {
             assert_eq!(answer.ok(), Some(true), "the {statement} insert");
         }
+    }
+
+    #[test]
+    fn a_left_join_reads_as_one_with_its_many() {
+        assert_eq!(one_with_many(Vec::<(&str, Option<i32>)>::new()), None);
+        assert_eq!(one_with_many([("p", None::<i32>)]), Some(("p", vec![])));
+        assert_eq!(
+            one_with_many([("p", Some(1)), ("p", Some(2)), ("p", None)]),
+            Some(("p", vec![1, 2]))
+        );
     }
 
     #[test]

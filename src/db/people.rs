@@ -104,15 +104,7 @@ pub fn find_with_grants(
         .order(role_grants::granted_at.asc())
         .select((Person::as_select(), Option::<RoleGrant>::as_select()))
         .load(conn)?;
-    let mut rows = rows.into_iter();
-    let Some((person, first)) = rows.next() else {
-        return Ok(None);
-    };
-    let grants = first
-        .into_iter()
-        .chain(rows.filter_map(|(_, grant)| grant))
-        .collect();
-    Ok(Some((person, grants)))
+    Ok(super::one_with_many(rows))
 }
 
 pub fn grants_of(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<RoleGrant>> {
