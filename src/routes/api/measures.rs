@@ -45,14 +45,17 @@ pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// The day a page's figures are worked out for: `as_of` as the date field sends it
-/// (YYYY-MM-DD), today when it is absent or blank.
-pub fn as_of_param(given: Option<&str>) -> AppResult<NaiveDate> {
-    match given.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Ok(today()),
-        Some(day) => NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .map_err(|_| AppError::field("as_of", "measures-error-as-of")),
-    }
+/// The day a page's figures are asked for: `as_of` as the date field sends it (YYYY-MM-DD);
+/// `None` (today) when it is absent or blank.
+pub fn chosen_day(given: Option<&str>) -> AppResult<Option<NaiveDate>> {
+    given
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|day| {
+            NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .map_err(|_| AppError::field("as_of", "measures-error-as-of"))
+        })
+        .transpose()
 }
 
 pub fn export_format(format: Option<&str>) -> AppResult<Option<ExportFormat>> {

@@ -21,7 +21,7 @@ use crate::outcomes::measures::{
     self, MeasureFigures, MeasurePeople, MeasureRequest, MeasureView, YearFigures,
 };
 use crate::reports::ReportScope;
-use crate::routes::api::measures::{as_of_param, drill_down_params, today};
+use crate::routes::api::measures::{chosen_day, drill_down_params, today};
 use crate::state::AppState;
 
 /// Chart geometry: percentages from 0 to 100 take `PLOT_HEIGHT` pixels below `TOP`.
@@ -91,7 +91,7 @@ struct MeasureBlock {
     figures: MeasureFigures,
     chart: Chart,
     window: String,
-    /// The day asked for, when it is not today: the people behind a figure are those of that day.
+    /// The day asked for, if one was: the people behind a figure are those of that day.
     as_of: Option<NaiveDate>,
 }
 
@@ -157,8 +157,8 @@ pub async fn report(
     let user = page.user.ok_or(AppError::Unauthenticated)?;
     let scope = ReportScope::of(&user)?;
     let authority = scope.authority(query.authority.as_deref())?;
-    let as_of = as_of_param(query.as_of.as_deref())?;
-    let chosen_day = (as_of != today()).then_some(as_of);
+    let chosen_day = chosen_day(query.as_of.as_deref())?;
+    let as_of = chosen_day.unwrap_or_else(today);
     let wanted = authority.clone();
     let (found, mut authorities) = db::run_report(&state.pool, move |conn| {
         Ok((
@@ -250,7 +250,8 @@ pub async fn people(
     let authority = ReportScope::of(&user)?.authority(query.authority.as_deref())?;
     let (year, group) = drill_down_params(&query.year, &query.group)?;
     let code = code.into_inner();
-    let as_of = as_of_param(query.as_of.as_deref())?;
+    let chosen_day = chosen_day(query.as_of.as_deref())?;
+    let as_of = chosen_day.unwrap_or_else(today);
     let wanted = authority.clone();
     let found = db::run_report(&state.pool, move |conn| {
         measures::people(conn, &code, year, group, wanted.as_deref(), as_of)
@@ -274,8 +275,8 @@ pub async fn people(
     if let Some(authority) = authority {
         export.push(("authority", authority));
     }
-    if as_of != today() {
-        export.push(("as_of", as_of.to_string()));
+    if let Some(day) = chosen_day {
+        export.push(("as_of", day.to_string()));
     }
     render(
         StatusCode::OK,
