@@ -1,7 +1,11 @@
 //! Programmes, their target stages, and their cohorts.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::backend::Backend;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{HasSqlType, Text};
 
 use super::DbConnection;
 use super::schema::{cohorts, programme_target_stages, programmes};
@@ -195,15 +199,36 @@ pub fn all_cohorts(conn: &mut DbConnection) -> QueryResult<Vec<Cohort>> {
 /// Takes one seat if one is free. A single conditional UPDATE, so that concurrent applicants
 /// can never take more seats than the cohort has, on either database.
 pub fn claim_seat(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<bool> {
-    diesel::update(
-        cohorts::table
-            .filter(cohorts::id.eq(cohort_id))
-            .filter(cohorts::seats_taken.lt(cohorts::capacity)),
-    )
-    .set(cohorts::seats_taken.eq(cohorts::seats_taken + 1))
-    .execute(conn)
-    .map(|n| n == 1)
+    ClaimSeat { cohort_id }.execute(conn).map(|n| n == 1)
 }
+
+/// `UPDATE cohorts SET seats_taken = seats_taken + 1 WHERE id = ? AND seats_taken < capacity`,
+/// written out so that each connection prepares it once: diesel prepares every `UPDATE` it
+/// builds again on each use (on PostgreSQL, parsed and planned again).
+#[derive(Debug, Clone, Copy)]
+struct ClaimSeat<'a> {
+    cohort_id: &'a str,
+}
+
+impl QueryId for ClaimSeat<'_> {
+    type QueryId = ClaimSeat<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB> QueryFragment<DB> for ClaimSeat<'_>
+where
+    DB: Backend + HasSqlType<Text>,
+    str: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("UPDATE cohorts SET seats_taken = seats_taken + 1 WHERE id = ");
+        out.push_bind_param::<Text, str>(self.cohort_id)?;
+        out.push_sql(" AND seats_taken < capacity");
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for ClaimSeat<'_> {}
 
 pub fn release_seat(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<()> {
     diesel::update(
@@ -331,4 +356,29 @@ pub fn set_target_stages(
             .execute(conn)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::pg::Pg;
+    use diesel::sqlite::Sqlite;
+
+    use super::*;
+
+    /// A statement diesel keeps prepared, the same on both databases but for the placeholder.
+    #[test]
+    fn the_seat_claim_is_one_prepared_statement_on_both_databases() {
+        let claim = ClaimSeat { cohort_id: "c1" };
+        assert_eq!(claim.is_safe_to_cache_prepared(&Pg).ok(), Some(true));
+        assert_eq!(
+            diesel::debug_query::<Pg, _>(&claim).to_string(),
+            "UPDATE cohorts SET seats_taken = seats_taken + 1 WHERE id = $1 \
+             AND seats_taken < capacity -- binds: [\"c1\"]"
+        );
+        assert_eq!(
+            diesel::debug_query::<Sqlite, _>(&claim).to_string(),
+            "UPDATE cohorts SET seats_taken = seats_taken + 1 WHERE id = ? \
+             AND seats_taken < capacity -- binds: [\"c1\"]"
+        );
+    }
 }
