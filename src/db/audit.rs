@@ -1,10 +1,13 @@
-//! The audit log: who changed what, when, before and after. Rows are only ever inserted.
+//! The audit log: who changed what, when, before and after. Rows are only ever inserted. It is
+//! read with the applications' history (`enrolment_events`), which records each change of an
+//! application with who made it and why, through the view `audit_entries`: writing every such
+//! change to both was a statement and three index entries more for each application.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::audit_log;
+use super::schema::{audit_entries, audit_log};
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log, treat_none_as_default_value = false)]
@@ -40,16 +43,16 @@ pub fn for_object(
     object_type: &str,
     object_id: &str,
 ) -> QueryResult<Vec<AuditRow>> {
-    audit_log::table
-        .filter(audit_log::object_type.eq(object_type))
-        .filter(audit_log::object_id.eq(object_id))
-        .order(audit_log::occurred_at.asc())
+    audit_entries::table
+        .filter(audit_entries::object_type.eq(object_type))
+        .filter(audit_entries::object_id.eq(object_id))
+        .order(audit_entries::occurred_at.asc())
         .select((
-            audit_log::actor_id,
-            audit_log::action,
-            audit_log::object_type,
-            audit_log::object_id,
-            audit_log::occurred_at,
+            audit_entries::actor_id,
+            audit_entries::action,
+            audit_entries::object_type,
+            audit_entries::object_id,
+            audit_entries::occurred_at,
         ))
         .load(conn)
 }
@@ -85,38 +88,40 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> QueryResult<Vec<AuditRecord>> {
-    let mut rows = audit_log::table.into_boxed();
+    let mut rows = audit_entries::table.into_boxed();
     if let Some(person) = &query.person_id {
         rows = rows.filter(
-            audit_log::actor_id.eq(person).or(audit_log::object_type
-                .eq("person")
-                .and(audit_log::object_id.eq(person))),
+            audit_entries::actor_id
+                .eq(person)
+                .or(audit_entries::object_type
+                    .eq("person")
+                    .and(audit_entries::object_id.eq(person))),
         );
     }
     if let Some(kind) = &query.object_type {
-        rows = rows.filter(audit_log::object_type.eq(kind));
+        rows = rows.filter(audit_entries::object_type.eq(kind));
     }
     if let Some(id) = &query.object_id {
-        rows = rows.filter(audit_log::object_id.eq(id));
+        rows = rows.filter(audit_entries::object_id.eq(id));
     }
     if let Some(from) = query.from {
-        rows = rows.filter(audit_log::occurred_at.ge(from));
+        rows = rows.filter(audit_entries::occurred_at.ge(from));
     }
     if let Some(until) = query.until {
-        rows = rows.filter(audit_log::occurred_at.lt(until));
+        rows = rows.filter(audit_entries::occurred_at.lt(until));
     }
-    rows.order((audit_log::occurred_at.desc(), audit_log::id.asc()))
+    rows.order((audit_entries::occurred_at.desc(), audit_entries::id.asc()))
         .limit(limit)
         .offset(offset)
         .select((
-            audit_log::id,
-            audit_log::actor_id,
-            audit_log::action,
-            audit_log::object_type,
-            audit_log::object_id,
-            audit_log::before_state,
-            audit_log::after_state,
-            audit_log::occurred_at,
+            audit_entries::id,
+            audit_entries::actor_id,
+            audit_entries::action,
+            audit_entries::object_type,
+            audit_entries::object_id,
+            audit_entries::before_state,
+            audit_entries::after_state,
+            audit_entries::occurred_at,
         ))
         .load(conn)
 }

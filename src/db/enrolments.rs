@@ -73,27 +73,9 @@ pub struct StatusChange<'a> {
     pub at: NaiveDateTime,
 }
 
-/// Writes the history entry, and the same change to the audit log (before and after), which is
-/// where admins search every change.
+/// Writes the history entry, which is also the change's entry in the audit log (see
+/// `audit::search`).
 pub fn record_change(conn: &mut DbConnection, change: &StatusChange<'_>) -> QueryResult<()> {
-    super::audit::record(
-        conn,
-        &super::audit::AuditEntry {
-            id: super::new_row_id(),
-            actor_id: change.actor_id,
-            action: "enrolment.status_changed",
-            object_type: "enrolment",
-            object_id: change.enrolment_id,
-            before_state: change
-                .from
-                .map(|from| serde_json::json!({ "status": from.as_str() }).to_string()),
-            after_state: Some(
-                serde_json::json!({ "status": change.to.as_str(), "reason": change.reason })
-                    .to_string(),
-            ),
-            occurred_at: change.at,
-        },
-    )?;
     diesel::insert_into(enrolment_events::table)
         .values((
             enrolment_events::id.eq(super::new_row_id()),

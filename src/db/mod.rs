@@ -265,8 +265,8 @@ pub fn ping(conn: &mut DbConnection) -> bool {
     diesel::sql_query("SELECT 1").execute(conn).is_ok()
 }
 
-/// Tables and their columns, as the database itself reports them: lets a test prove that the
-/// two migration sets describe the same schema.
+/// Tables and views with their columns, as the database itself reports them: lets a test prove
+/// that the two migration sets describe the same schema.
 pub fn describe_tables(
     conn: &mut DbConnection,
 ) -> diesel::QueryResult<std::collections::BTreeMap<String, Vec<String>>> {
@@ -289,7 +289,7 @@ pub fn describe_tables(
         DbConnection::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS column_name \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%'",
         )
         .load(c)?,
     };

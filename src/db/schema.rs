@@ -316,6 +316,21 @@ diesel::table! {
     }
 }
 
+// A view: the audit log's own rows and every application's history (see the migration
+// enrolment_history_audited). Read only.
+diesel::table! {
+    audit_entries (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::table! {
     email_outbox (id) {
         id -> Text,

@@ -91,6 +91,82 @@ async fn three_hundred_simultaneous_applicants_fill_thirty_seats_and_queue_in_or
     assert_eq!(cohorts[0]["cohorts"][0]["seats_available"], 0);
 }
 
+/// The audit log shows each change of an application as its history records it: who, before,
+/// after and why, with the reason's quotes escaped as JSON, found by the person who made it.
+#[tokio::test]
+async fn every_change_of_an_application_is_in_the_audit_log_with_who_and_why() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let admin = app.person(
+        "admin@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let me: Value = app.me(&teacher.token).await.json().await.expect("json");
+    let person_id = me["id"].as_str().unwrap_or("").to_owned();
+    let seat: Value = apply(&app, &teacher.token, &cohort)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let application = seat["id"].as_str().unwrap_or("").to_owned();
+    let withdrawn = app
+        .post_as(
+            &teacher.token,
+            &format!("/api/v1/applications/{application}/withdraw"),
+            &json!({"reason": "moving to \"Ysgol y Bont\""}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+
+    let log: Vec<Value> = app
+        .get_as(
+            &admin.token,
+            &format!("/api/v1/admin/audit?person_id={person_id}"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let entries: Vec<(&str, &str, &str, &str, &str)> = log
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or(""),
+                e["object_id"].as_str().unwrap_or(""),
+                e["actor_id"].as_str().unwrap_or(""),
+                e["before_state"].as_str().unwrap_or("none"),
+                e["after_state"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (
+                "enrolment.status_changed",
+                application.as_str(),
+                person_id.as_str(),
+                r#"{"status":"confirmed"}"#,
+                r#"{"reason":"moving to \"Ysgol y Bont\"","status":"withdrawn"}"#,
+            ),
+            (
+                "enrolment.status_changed",
+                application.as_str(),
+                person_id.as_str(),
+                "none",
+                r#"{"reason":null,"status":"confirmed"}"#,
+            ),
+        ],
+        "{log:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_withdrawal_gives_the_seat_to_the_head_of_the_waiting_list_and_tells_them() {
     let app = spawn_app().await;
