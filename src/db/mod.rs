@@ -533,6 +533,59 @@ mod tests {
         }
     }
 
+    /// Every query reaches SQLite or PostgreSQL through the connection enum's wrapper, which
+    /// `vendor/diesel_derives` patches (PATCHED.md): a statement diesel may keep is prepared
+    /// once and bound afresh with each use's values, one it may not keep (a list of any
+    /// length) is prepared each time, and both answer with the rows their values ask for.
+    #[test]
+    fn statements_through_the_connection_enum_are_prepared_once_and_bound_each_time() {
+        use diesel::connection::InstrumentationEvent;
+        use diesel::prelude::*;
+        use schema::continuum_stages;
+        use std::sync::{Arc, Mutex};
+
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("prepared.sqlite3").display());
+        let mut conn = open(&url).expect("a connection");
+        run_migrations(&mut conn).expect("the migrations");
+        let prepared = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = Arc::clone(&prepared);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().expect("the list").push(sql.to_owned());
+            }
+        });
+
+        let position_of = |conn: &mut DbConnection, code: &str| {
+            continuum_stages::table
+                .find(code)
+                .select(continuum_stages::position)
+                .get_result::<i32>(conn)
+                .expect("the stage")
+        };
+        assert_eq!(position_of(&mut conn, "itt"), 1);
+        assert_eq!(position_of(&mut conn, "future_senior_leader"), 7);
+        assert_eq!(position_of(&mut conn, "executive_headteacher"), 12);
+        let positions_of = |conn: &mut DbConnection, codes: &[&str]| {
+            continuum_stages::table
+                .filter(continuum_stages::code.eq_any(codes))
+                .order(continuum_stages::position.asc())
+                .select(continuum_stages::position)
+                .load::<i32>(conn)
+                .expect("the stages")
+        };
+        assert_eq!(positions_of(&mut conn, &["nqt", "itt"]), [1, 2]);
+        assert_eq!(positions_of(&mut conn, &["existing_leader"]), [8]);
+
+        let prepared = prepared.lock().expect("the list");
+        assert_eq!(prepared.len(), 1, "prepared and kept: {prepared:?}");
+        assert!(
+            prepared[0].contains("`continuum_stages`.`code` = ?"),
+            "{}",
+            prepared[0]
+        );
+    }
+
     #[test]
     fn a_left_join_reads_as_one_with_its_many() {
         assert_eq!(one_with_many(Vec::<(&str, Option<i32>)>::new()), None);
