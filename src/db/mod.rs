@@ -536,7 +536,7 @@ mod tests {
     /// Every query reaches SQLite or PostgreSQL through the connection enum's wrapper, which
     /// `vendor/diesel_derives` patches (PATCHED.md): a statement diesel may keep is prepared
     /// once and bound afresh with each use's values, one it may not keep (a list of any
-    /// length) is prepared each time, and both answer with the rows their values ask for.
+    /// length) is not kept, and both answer with the rows their values ask for.
     #[test]
     fn statements_through_the_connection_enum_are_prepared_once_and_bound_each_time() {
         use diesel::connection::InstrumentationEvent;
