@@ -192,3 +192,82 @@ pub fn copies_for(
         ))
         .load(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+    use diesel::sql_types::{BigInt, Text};
+
+    use super::*;
+
+    #[derive(Debug, QueryableByName)]
+    struct PlanStep {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    /// SQLite's plan for each statement `look_up` runs.
+    fn plans_of(
+        conn: &mut DbConnection,
+        look_up: impl FnOnce(&mut DbConnection),
+    ) -> Vec<Vec<String>> {
+        let statements = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = Arc::clone(&statements);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                seen.lock().expect("the list").push(query.to_string());
+            }
+        });
+        look_up(conn);
+        conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+        let statements = statements.lock().expect("the list").clone();
+        statements
+            .iter()
+            .map(|statement| {
+                // Each statement shows as its SQL followed by its binds: here the address,
+                // then the limit if there is one.
+                let sql = statement.split(" -- binds:").next().unwrap_or(statement);
+                let explain = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind::<Text, _>("awen@ysgol.cymru");
+                let plan = if sql.matches('?').count() == 2 {
+                    explain.bind::<BigInt, _>(100).load::<PlanStep>(conn)
+                } else {
+                    explain.load::<PlanStep>(conn)
+                };
+                plan.expect("a plan")
+                    .into_iter()
+                    .map(|step| step.detail)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A person's emails (the page where they read them again, their export, their erasure)
+    /// are found through the index of recipients, in order, not by reading every email queued.
+    #[test]
+    fn a_recipients_emails_are_found_through_an_index() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("outbox.sqlite3").display());
+        let mut conn = super::super::open(&url).expect("a connection");
+        super::super::run_migrations(&mut conn).expect("the migrations");
+
+        let plans = plans_of(&mut conn, |conn| {
+            copies_for(conn, "awen@ysgol.cymru", 100).expect("the copies");
+            status_for(conn, "awen@ysgol.cymru").expect("the statuses");
+        });
+        assert_eq!(plans.len(), 2, "{plans:?}");
+        for plan in plans {
+            assert!(
+                plan.iter()
+                    .any(|step| step.contains("USING INDEX email_outbox_recipient")),
+                "{plan:?}"
+            );
+            assert!(
+                !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+                "{plan:?}"
+            );
+        }
+    }
+}
