@@ -65,8 +65,7 @@ pub fn capacity(field: &'static str, value: i64) -> Result<i32, FieldError> {
 }
 
 pub fn date(field: &'static str, raw: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "error-date-invalid"))
+    super::day::parse(raw).ok_or_else(|| FieldError::new(field, "error-date-invalid"))
 }
 
 /// A cohort ends on or after it starts, and applications close before it ends.

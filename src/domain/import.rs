@@ -244,9 +244,9 @@ fn optional_text(
 }
 
 fn date(row: usize, column: &str, value: &str, errors: &mut Vec<RowError>) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        Ok(date) => Some(date),
-        Err(_) => {
+    match super::day::parse(value) {
+        Some(date) => Some(date),
+        None => {
             errors.push(RowError::new(row, column, "import-error-date"));
             None
         }

@@ -4,6 +4,7 @@ pub mod academic_year;
 pub mod career;
 pub mod catalogue;
 pub mod completion;
+pub mod day;
 pub mod eligibility;
 pub mod email;
 pub mod enrolment;

@@ -12,12 +12,15 @@ pub const MAX_URL: usize = 2000;
 /// form's `YYYY-MM-DDTHH:MM` (seconds optional), which has no offset and is taken as UTC.
 pub fn moment(field: &'static str, raw: &str) -> Result<NaiveDateTime, FieldError> {
     let raw = raw.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(at.naive_utc());
-    }
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+    DateTime::parse_from_rfc3339(raw)
+        .map(|at| at.naive_utc())
+        .ok()
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+                .iter()
+                .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
+        })
+        .filter(|at| super::day::has_four_digit_year(at.date()))
         .ok_or_else(|| FieldError::new(field, "error-session-time-invalid"))
 }
 
@@ -111,6 +114,7 @@ mod tests {
             "14/09/2026 09:30",
             "2026-09-14",
             "2026-13-01T09:00",
+            "+262142-12-31T09:00",
             "soon",
         ] {
             assert_eq!(

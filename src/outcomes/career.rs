@@ -65,7 +65,7 @@ fn blank_to_none(value: Option<&String>) -> Option<String> {
 }
 
 fn parse_date(value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+    crate::domain::day::parse(value)
 }
 
 /// Checks every field and reports every problem; a school must exist.

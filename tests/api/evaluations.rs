@@ -406,6 +406,17 @@ async fn opening_a_round_checks_its_fields_and_who_asks() {
         )
         .await;
     assert_eq!(past.status(), 422);
+    // Chrono would read this as its very last day, past which the round's end cannot be
+    // counted: it is a date no one means, refused like any other.
+    let far = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/cohorts/{cohort}/evaluation-rounds"),
+            &json!({ "kind": "end_of_programme", "closes_on": "+262142-12-31" }),
+        )
+        .await;
+    assert_eq!(far.status(), 422);
+    assert_eq!(problem(far).await["errors"][0]["field"], "closes_on");
 
     let other_lead = app.person("arall@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
     for who in [&other_lead, &people[0]] {

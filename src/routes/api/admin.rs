@@ -3,7 +3,7 @@
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, delete, get, post, put, web};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -423,9 +423,9 @@ impl AuditParams {
         let day = |field: &'static str, v: &Option<String>| -> AppResult<Option<NaiveDateTime>> {
             match text(v) {
                 None => Ok(None),
-                Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                Some(v) => crate::domain::day::parse(&v)
                     .map(|d| d.and_hms_opt(0, 0, 0))
-                    .map_err(|_| AppError::field(field, "import-error-date")),
+                    .ok_or_else(|| AppError::field(field, "import-error-date")),
             }
         };
         let from = day("from", &self.from)?;
@@ -438,7 +438,8 @@ impl AuditParams {
                 from,
                 until,
             },
-            self.page.unwrap_or(1).max(1),
+            // Far past the last page is an empty page, as long as its offset is a number.
+            self.page.unwrap_or(1).clamp(1, i64::from(u32::MAX)),
         ))
     }
 }

@@ -52,8 +52,8 @@ pub fn chosen_day(given: Option<&str>) -> AppResult<Option<NaiveDate>> {
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map(|day| {
-            NaiveDate::parse_from_str(day, "%Y-%m-%d")
-                .map_err(|_| AppError::field("as_of", "measures-error-as-of"))
+            crate::domain::day::parse(day)
+                .ok_or_else(|| AppError::field("as_of", "measures-error-as-of"))
         })
         .transpose()
 }
