@@ -168,8 +168,9 @@ fn ask_for_endorsement(
     let Some(school_id) = &applicant.school_id else {
         return Ok(());
     };
-    for head in people::headteachers_of(conn, school_id)? {
-        let language = language_of(&head);
+    let heads = people::headteachers_of(conn, school_id)?;
+    for head in heads.iter().filter(|head| head.id != applicant.id) {
+        let language = language_of(head);
         let Names {
             programme: programme_name,
             cohort: cohort_name,
@@ -293,7 +294,8 @@ pub async fn apply(
             let (cohort, programme, targets) =
                 catalogue::find_cohort_for_application(conn, &cohort_id)?
                     .ok_or(AppError::NotFound)?;
-            if !accepting_applications(&cohort, Utc::now().date_naive()) {
+            // A programme taken out of the catalogue takes no more applications either.
+            if !programme.active || !accepting_applications(&cohort, Utc::now().date_naive()) {
                 return Err(AppError::Conflict("problem-cohort-closed"));
             }
             if override_reason.is_none() {
@@ -402,14 +404,17 @@ pub(crate) fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loa
     })
 }
 
-/// True when `user` is the headteacher of the applicant's school (or a consortium admin).
+/// True when `user` is the headteacher of the applicant's school (or a consortium admin), and
+/// not the applicant: a head's own application is endorsed by another head of the school or
+/// by the consortium.
 fn may_endorse(user: &CurrentUser, applicant: &Person) -> bool {
-    user.has(Role::ConsortiumAdmin)
-        || user.grants.iter().any(|g| {
-            g.role() == Some(Role::Headteacher)
-                && g.school_id.is_some()
-                && g.school_id == applicant.school_id
-        })
+    applicant.id != user.id()
+        && (user.has(Role::ConsortiumAdmin)
+            || user.grants.iter().any(|g| {
+                g.role() == Some(Role::Headteacher)
+                    && g.school_id.is_some()
+                    && g.school_id == applicant.school_id
+            }))
 }
 
 /// Fills freed seats from the head of the waiting list, in ticket order, telling each person

@@ -251,16 +251,19 @@ pub struct PendingEndorsement {
     pub programme_title_cy: String,
 }
 
-/// Applications awaiting endorsement from staff of these schools, oldest first.
+/// Applications awaiting endorsement from staff of these schools, oldest first, but for the
+/// headteacher's own.
 pub fn awaiting_endorsement_at(
     conn: &mut DbConnection,
     school_ids: &[String],
+    headteacher_id: &str,
 ) -> QueryResult<Vec<PendingEndorsement>> {
     enrolments::table
         .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
         .inner_join(cohorts::table.inner_join(programmes::table))
         .filter(enrolments::status.eq(EnrolmentStatus::AwaitingEndorsement.as_str()))
         .filter(people::school_id.eq_any(school_ids))
+        .filter(enrolments::person_id.ne(headteacher_id))
         .order(enrolments::applied_at.asc())
         .select((
             enrolments::id,

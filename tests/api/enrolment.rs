@@ -366,6 +366,91 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
 }
 
 #[tokio::test]
+async fn a_headteacher_never_endorses_their_own_application() {
+    use diesel::prelude::*;
+    use llwybr::db::schema::email_outbox;
+
+    let app = spawn_app().await;
+    let school = app.school("Ysgol Gymraeg Nant Caerau");
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "npqh", true, &[], 10)
+        .await;
+    let head = app.person(
+        "pennaeth@ysgol.cymru",
+        &[Role::Headteacher],
+        Some(&school),
+        None,
+    );
+    let co_head = app.person(
+        "cydbennaeth@ysgol.cymru",
+        &[Role::Headteacher],
+        Some(&school),
+        None,
+    );
+    let applied: Value = apply(&app, &head.token, &cohort)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(applied["status"], "awaiting_endorsement");
+    let id = applied["id"].as_str().unwrap_or("").to_owned();
+
+    // The other head of the school is asked; the applicant is not asked to endorse themselves.
+    app.wait_for_email(&co_head.email, "asks for your endorsement")
+        .await;
+    let asked_themselves: i64 = email_outbox::table
+        .filter(email_outbox::recipient_email.eq(&head.email))
+        .filter(email_outbox::template.eq("endorsement_request"))
+        .count()
+        .get_result(&mut app.db())
+        .expect("count");
+    assert_eq!(asked_themselves, 0);
+    let queue = app
+        .get_as(&head.token, "/endorsements")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let co_queue = app
+        .get_as(&co_head.token, "/endorsements")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let endorse_form = format!("/applications/{id}/endorse");
+    assert!(!queue.contains(&endorse_form), "{queue}");
+    assert!(co_queue.contains(&endorse_form), "{co_queue}");
+
+    let refused = app
+        .post_as(
+            &head.token,
+            &format!("/api/v1/applications/{id}/endorse"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+    let mine: Value = app
+        .get_as(&head.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine[0]["status"], "awaiting_endorsement", "{mine}");
+    let endorsed: Value = app
+        .post_as(
+            &co_head.token,
+            &format!("/api/v1/applications/{id}/endorse"),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(endorsed["status"], "confirmed");
+}
+
+#[tokio::test]
 async fn a_declined_application_frees_the_person_to_apply_again() {
     let app = spawn_app().await;
     let school = app.school("Ysgol Gymraeg Nant Caerau");

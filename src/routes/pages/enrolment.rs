@@ -265,7 +265,7 @@ pub async fn endorsements(
         .collect();
     let (pending, staff) = db::run(&state.pool, move |conn| {
         Ok((
-            enrolments::awaiting_endorsement_at(conn, &schools)?,
+            enrolments::awaiting_endorsement_at(conn, &schools, user.id())?,
             enrolments::staff_applications(conn, &schools)?,
         ))
     })
