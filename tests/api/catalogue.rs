@@ -124,7 +124,7 @@ async fn the_catalogue_filters_by_stage_language_and_open_cohorts() {
 async fn a_lead_edits_a_programme_and_the_change_is_audited() {
     let app = spawn_app().await;
     let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
-    let (programme, _) = app
+    let (programme, cohort) = app
         .programme_with_cohort(&lead, "mldp", true, &["future_middle_leader"], 10)
         .await;
     let path = format!("/api/v1/programmes/{programme}");
@@ -177,6 +177,25 @@ async fn a_lead_edits_a_programme_and_the_change_is_audited() {
     assert!(
         list.is_empty(),
         "an inactive programme leaves the catalogue"
+    );
+    // ... and takes no more applications, even from someone who kept the cohort's address.
+    let applicant = app.person(
+        "darpar@ysgol.cymru",
+        &[],
+        None,
+        Some("future_middle_leader"),
+    );
+    let late = app
+        .post_as(
+            &applicant.token,
+            &format!("/api/v1/cohorts/{cohort}/applications"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(late.status(), 409);
+    assert_eq!(
+        problem(late).await["detail"],
+        "This cohort is not taking applications."
     );
 
     let mut conn = app.db();
