@@ -738,6 +738,12 @@ fn target_cohort(conn: &mut DbConnection, loaded: &Loaded, cohort_id: &str) -> A
     Ok(target)
 }
 
+/// Whether a person may defer into `target` of their own accord: it is open, and its
+/// applications have not closed. A deferral books ahead, so a window not open yet is no bar.
+fn open_to_deferral(target: &Cohort, today: chrono::NaiveDate) -> bool {
+    target.status == "open" && target.applications_close_on.is_none_or(|d| today <= d)
+}
+
 /// A seat in `cohort` if one is free, otherwise the next waiting-list ticket.
 fn seat_or_ticket(conn: &mut DbConnection, cohort: &Cohort) -> AppResult<(bool, Option<i64>)> {
     if catalogue::claim_seat(conn, &cohort.id)? {
@@ -769,6 +775,15 @@ pub async fn defer(
         let to = lifecycle::next(loaded.status, EnrolmentEvent::Defer)
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
         let target = target_cohort(conn, &loaded, &to_cohort_id)?;
+        // A lead sends people only into cohorts they run too, as when moving them; a person
+        // defers only into a cohort that would still take their application.
+        let runs_target = may_manage(&user, &target);
+        if !own && !runs_target {
+            return Err(AppError::Forbidden);
+        }
+        if !runs_target && !open_to_deferral(&target, Utc::now().date_naive()) {
+            return Err(AppError::Conflict("problem-cohort-closed"));
+        }
         if target.starts_on <= loaded.cohort.starts_on {
             return Err(AppError::field("cohort_id", "error-cohort-not-later"));
         }

@@ -798,6 +798,65 @@ async fn second_cohort(
 }
 
 #[tokio::test]
+async fn people_defer_only_into_open_cohorts_and_leads_only_into_their_own() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let other_lead = app.person("arall@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let theirs = second_cohort(&app, &other_lead, &programme, 5).await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let seat: Value = apply(&app, &teacher.token, &first)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let path = format!(
+        "/api/v1/applications/{}/defer",
+        seat["id"].as_str().unwrap_or("")
+    );
+
+    let pushed = app
+        .post_as(&lead.token, &path, &json!({"cohort_id": theirs}))
+        .await;
+    assert_eq!(pushed.status(), 403, "not into another lead's cohort");
+    let closed = app
+        .client
+        .patch(app.url(&format!("/api/v1/cohorts/{theirs}")))
+        .bearer_auth(&other_lead.token)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(closed.status(), 200);
+    let refused = app
+        .post_as(&teacher.token, &path, &json!({"cohort_id": theirs}))
+        .await;
+    assert_eq!(refused.status(), 409, "not into a closed cohort");
+    let mine: Vec<Value> = app
+        .get_as(&teacher.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(mine[0]["status"], "confirmed");
+
+    // Whoever runs both cohorts (here an admin) may still place the person there.
+    let admin = app.person(
+        "admin@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+    let placed = app
+        .post_as(&admin.token, &path, &json!({"cohort_id": theirs}))
+        .await;
+    assert_eq!(placed.status(), 200);
+}
+
+#[tokio::test]
 async fn deferring_frees_the_seat_and_joins_the_later_cohort() {
     let app = spawn_app().await;
     let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
