@@ -76,13 +76,21 @@ pub fn area_for(
             })
         }
         Err(_) => {
-            let own = user
+            // A head of several schools (an executive head) sees any one of them, the first
+            // unless they ask for another.
+            let headed: Vec<&str> = user
                 .grants
                 .iter()
                 .filter(|g| g.role() == Some(Role::Headteacher))
-                .find_map(|g| g.school_id.clone())
-                .ok_or(AppError::Forbidden)?;
-            if school.is_some_and(|s| s != own) || authority.is_some_and(|a| !a.trim().is_empty()) {
+                .filter_map(|g| g.school_id.as_deref())
+                .collect();
+            let own = match school {
+                None => headed.first().copied(),
+                Some(asked) => headed.iter().copied().find(|&s| s == asked),
+            }
+            .map(str::to_owned)
+            .ok_or(AppError::Forbidden)?;
+            if authority.is_some_and(|a| !a.trim().is_empty()) {
                 return Err(AppError::Forbidden);
             }
             let authority_id = schools::table

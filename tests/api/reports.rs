@@ -760,6 +760,31 @@ async fn the_succession_pipeline() {
         .get_as(&people.head_a1.token, "/api/v1/reports/pipeline?school=a2")
         .await;
     assert_eq!(response.status(), 403);
+    // Made head of A2 as well (an executive head), they see either school, A1 unless asked.
+    grant(
+        &mut app.db(),
+        "head@test.cymru",
+        Role::Headteacher,
+        Some("a2"),
+        None,
+    );
+    let report = json(
+        &app,
+        &people.head_a1.token,
+        "/api/v1/reports/pipeline?school=a2",
+    )
+    .await;
+    assert_eq!(report["succession_by"], "school");
+    assert_eq!(
+        row_by(&report["succession"], "School a2")["deputy_heads"],
+        1
+    );
+    let report = json(&app, &people.head_a1.token, "/api/v1/reports/pipeline").await;
+    assert_eq!(report["staff"], 3);
+    let response = app
+        .get_as(&people.head_a1.token, "/api/v1/reports/pipeline?school=b1")
+        .await;
+    assert_eq!(response.status(), 403);
     // Cardiff's officer: by school.
     let report = json(&app, &people.officer_a.token, "/api/v1/reports/pipeline").await;
     assert_eq!(report["staff"], 5);
