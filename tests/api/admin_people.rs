@@ -1120,3 +1120,65 @@ async fn a_local_authority_is_renamed_with_its_old_name_in_the_audit_log() {
             .contains("Golygu&#39;r awdurdod lleol")
     );
 }
+
+#[tokio::test]
+async fn the_grant_form_on_the_person_page_grants_the_role() {
+    let app = spawn_app().await;
+    let school = app.school("Ysgol Gymraeg Nant Caerau");
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let head = app.person("pennaeth@ysgol.cymru", &[], Some(&school), None);
+    let id = person_id(&app, "pennaeth@ysgol.cymru");
+    let page = app
+        .client
+        .get(app.url(&format!("/admin/people/{id}")))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("sent");
+    let action = format!("/admin/people/{id}/roles");
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains(&format!("action=\"{action}\"")),
+        "the page posts its grant form to {action}"
+    );
+    // What a browser sends: every select of the form, the unused ones empty.
+    let post = |path: String, school_id: &str| {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(&admin.token)
+            .form(&[
+                ("role", "headteacher"),
+                ("school_id", school_id),
+                ("local_authority_id", ""),
+                ("programme_id", ""),
+            ])
+            .send()
+    };
+
+    let missing = post(format!("{action}?lang=cy"), "").await.expect("sent");
+    assert_eq!(missing.status(), 422);
+    assert!(
+        missing
+            .text()
+            .await
+            .expect("html")
+            .contains("Dewiswch yr ysgol y mae&#39;r pennaeth hwn yn ei harwain."),
+        "the form says what is missing, in Welsh"
+    );
+
+    let granted = post(action.clone(), &school).await.expect("sent");
+    assert_eq!(granted.status(), 303);
+    assert_eq!(
+        granted.headers()["location"],
+        format!("/admin/people/{id}?done=1").as_str()
+    );
+    let me: Value = app.me(&head.token).await.json().await.expect("json");
+    assert!(
+        me["roles"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("headteacher"))),
+        "{me}"
+    );
+}

@@ -38,8 +38,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(people_page)
         .service(person_page)
-        .service(person_action)
+        // actix tries resources in the order they are registered, and `{action}` matches
+        // `roles` too: the grant form would reach `person_action` (and a 404) if it came first.
         .service(grant)
+        .service(person_action)
         .service(revoke)
         .service(organisations_page)
         .service(add_authority)
