@@ -74,6 +74,61 @@ async fn the_language_switch_is_remembered() {
     assert_eq!(elsewhere.headers()["location"], "/");
 }
 
+/// Browsers drop tabs and newlines from a URL and read `\` as `/`: each of these would take
+/// the reader to evil.example.
+const SNEAKY_NEXTS: [&str; 6] = [
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "/ /evil.example",
+    "/\\evil.example",
+    "\t//evil.example",
+];
+
+#[tokio::test]
+async fn next_never_leaves_the_site_even_with_a_tab_or_newline_in_it() {
+    let app = spawn_app().await;
+    app.register("ceri@ysgol.cymru", "Ceri").await;
+    for sneaky in SNEAKY_NEXTS {
+        let query = serde_urlencoded::to_string([("next", sneaky)]).expect("query");
+
+        let switched = app
+            .client
+            .get(app.url(&format!("/language/cy?{query}")))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(switched.status(), 303, "{sneaky:?}");
+        assert_eq!(switched.headers()["location"], "/", "{sneaky:?}");
+
+        let form = body(
+            app.client
+                .get(app.url(&format!("/login?{query}")))
+                .send()
+                .await
+                .expect("sent"),
+        )
+        .await;
+        assert!(
+            form.contains("name=\"next\" value=\"/profile\""),
+            "{sneaky:?}: the login form carries the default page instead"
+        );
+
+        let signed_in = client()
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "ceri@ysgol.cymru"),
+                ("password", PASSWORD),
+                ("next", sneaky),
+            ])
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(signed_in.status(), 303, "{sneaky:?}");
+        assert_eq!(signed_in.headers()["location"], "/profile", "{sneaky:?}");
+    }
+}
+
 #[tokio::test]
 async fn register_through_the_form_then_see_the_profile_and_pathway() {
     let app = spawn_app().await;

@@ -39,11 +39,20 @@ pub fn language_cookie(language: Language) -> Cookie<'static> {
 /// Only paths on this site, so that `next=` cannot send anyone elsewhere.
 pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if is_local_path(path) => path.to_owned(),
         _ => fallback.to_owned(),
     }
+}
+
+/// A path on this site as a browser will read it. Browsers read `\` as `/` (so `/\host` is
+/// another host) and drop tabs and newlines from a URL (so `/\t/host` becomes `//host`): a
+/// backslash, any control character or whitespace, or a second `/` at the start is refused.
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -56,6 +65,19 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example"), "/"), "/");
         assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
         assert_eq!(safe_next(Some("/\\evil.example"), "/"), "/");
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "\t//evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{a0}/evil.example",
+            "/profile\n",
+        ] {
+            assert_eq!(safe_next(Some(sneaky), "/"), "/", "{sneaky:?}");
+        }
+        assert_eq!(safe_next(Some("/"), "/profile"), "/");
         assert_eq!(safe_next(None, "/profile"), "/profile");
     }
 }
