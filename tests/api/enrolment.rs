@@ -328,6 +328,18 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
         .wait_for_email(&head.email, "asks for your endorsement")
         .await;
     assert!(request.text.contains("athro"), "{}", request.text);
+    // The button leads to the head's queue of applications waiting for them.
+    assert!(
+        request.text.contains("http://llwybr.test/endorsements"),
+        "{}",
+        request.text
+    );
+    assert!(
+        request
+            .html
+            .contains("href=\"http://llwybr.test/endorsements\"")
+    );
+    assert_eq!(app.get_as(&head.token, "/endorsements").await.status(), 200);
 
     for stranger in [&other_head, &teacher, &lead] {
         let refused = app
@@ -350,7 +362,27 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
         .await
         .expect("json");
     assert_eq!(endorsed["status"], "confirmed");
-    app.wait_for_email(&teacher.email, "is confirmed").await;
+    let confirmed = app.wait_for_email(&teacher.email, "is confirmed").await;
+    // The button leads to the applicant's own list of applications, which lists this one.
+    assert!(
+        confirmed.text.contains("http://llwybr.test/applications"),
+        "{}",
+        confirmed.text
+    );
+    assert!(
+        confirmed
+            .html
+            .contains("href=\"http://llwybr.test/applications\"")
+    );
+    let listed = app.get_as(&teacher.token, "/applications").await;
+    assert_eq!(listed.status(), 200);
+    assert!(
+        listed
+            .text()
+            .await
+            .expect("html")
+            .contains("Middle Leadership Development Programme")
+    );
     let twice = app
         .post_as(
             &head.token,
