@@ -1048,3 +1048,61 @@ async fn the_lead_downloads_the_roster_as_csv() {
         403
     );
 }
+
+#[tokio::test]
+async fn the_roster_csv_names_schools_in_the_readers_language() {
+    let app = spawn_app().await;
+    let school = app.school("Nant Caerau Welsh-medium School");
+    {
+        use diesel::prelude::*;
+        use llwybr::db::schema::schools;
+        diesel::update(schools::table.find(&school))
+            .set(schools::name_cy.eq("Ysgol Gymraeg Nant Caerau"))
+            .execute(&mut app.db())
+            .expect("a Welsh name");
+    }
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 10)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], Some(&school), None);
+    assert_eq!(apply(&app, &teacher.token, &cohort).await.status(), 201);
+    let roster = |query: &'static str| {
+        let path = format!("/api/v1/cohorts/{cohort}/roster.csv{query}");
+        let (app, token) = (&app, &lead.token);
+        async move {
+            let response = app.get_as(token, &path).await;
+            assert_eq!(response.status(), 200);
+            response.text().await.expect("csv")
+        }
+    };
+    let header = "name,email,school,status,waitlist_position,applied_at\n";
+
+    let english = roster("").await;
+    assert!(english.starts_with(header), "{english}");
+    assert!(
+        english.contains("athro@ysgol.cymru,Nant Caerau Welsh-medium School,confirmed"),
+        "{english}"
+    );
+
+    let welsh = roster("?lang=cy").await;
+    assert!(
+        welsh.starts_with(header),
+        "the columns keep their documented names: {welsh}"
+    );
+    assert!(
+        welsh.contains("athro@ysgol.cymru,Ysgol Gymraeg Nant Caerau,confirmed"),
+        "{welsh}"
+    );
+
+    // A lead who chose Cymraeg on the site downloads it in Welsh too.
+    let switched = app
+        .client
+        .get(app.url("/language/cy"))
+        .bearer_auth(&lead.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(switched.status(), 303);
+    assert!(roster("").await.contains("Ysgol Gymraeg Nant Caerau"));
+}

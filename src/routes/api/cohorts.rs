@@ -12,6 +12,7 @@ use crate::domain::FieldError;
 use crate::domain::catalogue as rules;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, Problem};
+use crate::i18n::RequestLanguage;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -253,7 +254,9 @@ pub async fn roster(
     Ok(HttpResponse::Ok().json(rows))
 }
 
-/// The roster as CSV, for spreadsheets (its lead or an admin).
+/// The roster as CSV, for spreadsheets (its lead or an admin). School names are in the
+/// request's language (`?lang=`, the site's language cookie, then Accept-Language), as in the
+/// reports' downloads; the column names stay as documented, for programs that read them.
 #[utoipa::path(get, path = "/api/v1/cohorts/{id}/roster.csv", tag = "applications", security(("bearer" = [])),
     params(("id" = String, Path, description = "Cohort id")),
     responses(
@@ -264,6 +267,7 @@ pub async fn roster_csv(
     state: web::Data<AppState>,
     user: CurrentUser,
     cohort_id: web::Path<String>,
+    RequestLanguage(language): RequestLanguage,
 ) -> AppResult<HttpResponse> {
     let cohort_id = cohort_id.into_inner();
     let file_name = format!("roster-{cohort_id}.csv");
@@ -283,11 +287,15 @@ pub async fn roster_csv(
         ])
         .map_err(anyhow::Error::from)?;
     for row in rows {
+        let school = language.pick(
+            row.school_en.as_deref().unwrap_or(""),
+            row.school_cy.as_deref().unwrap_or(""),
+        );
         writer
             .write_record([
                 row.name.as_str(),
                 row.email.as_str(),
-                row.school_en.as_deref().unwrap_or(""),
+                school,
                 row.status.as_str(),
                 &row.waitlist_position
                     .map(|p| p.to_string())
