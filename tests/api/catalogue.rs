@@ -219,3 +219,63 @@ async fn a_lead_edits_a_programme_and_the_change_is_audited() {
         .expect("sent");
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn an_unknown_provider_is_named_as_a_field_error_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let programme = |provider_id: Option<&str>| {
+        json!({"code": "npqh", "title_en": "NPQH", "title_cy": "CPCP", "description_en": "Headship qualification.",
+               "description_cy": "Cymhwyster prifathrawiaeth.", "delivery_language": "welsh", "provider_id": provider_id})
+    };
+    for (query, message) in [
+        ("", "There is no provider with this id."),
+        ("?lang=cy", "Nid oes darparwr gyda'r dynodydd hwn."),
+    ] {
+        let refused = app
+            .post_as(
+                &lead.token,
+                &format!("/api/v1/programmes{query}"),
+                &programme(Some("nope")),
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        let body = problem(refused).await;
+        assert_eq!(body["code"], "validation_failed");
+        assert_eq!(body["errors"][0]["field"], "provider_id", "{body}");
+        assert_eq!(body["errors"][0]["message"], message, "{body}");
+    }
+
+    // Nothing was kept (the code is free), and a provider that exists is accepted.
+    let provider = uuid::Uuid::new_v4().to_string();
+    {
+        use diesel::prelude::*;
+        use llwybr::db::schema::providers;
+        diesel::insert_into(providers::table)
+            .values((
+                providers::id.eq(&provider),
+                providers::code.eq("prifysgol"),
+                providers::name_en.eq("The University"),
+                providers::name_cy.eq("Y Brifysgol"),
+                providers::kind.eq("university"),
+                providers::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(&mut app.db())
+            .expect("a provider");
+    }
+    let created = app
+        .post_as(
+            &lead.token,
+            "/api/v1/programmes",
+            &programme(Some(provider.as_str())),
+        )
+        .await;
+    assert_eq!(
+        created.status(),
+        201,
+        "{}",
+        created.text().await.unwrap_or_default()
+    );
+    let created: Value = created.json().await.expect("json");
+    assert_eq!(created["provider_id"], provider.as_str());
+}

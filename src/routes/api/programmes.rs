@@ -202,6 +202,12 @@ pub async fn create_programme(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
                 ) => AppError::Conflict("problem-programme-code-taken"),
+                // The target stages were checked above, so the reference at fault is the
+                // provider: a client's mistake to name, not a server error.
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ForeignKeyViolation,
+                    _,
+                ) => AppError::field("provider_id", "error-provider-unknown"),
                 other => other.into(),
             })
         })

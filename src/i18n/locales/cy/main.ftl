@@ -118,6 +118,7 @@ error-code-invalid = Defnyddiwch 2 i 64 o lythrennau bach, digidau a chysylltnod
 error-delivery-language-invalid = Dewiswch english, welsh neu bilingual.
 error-percentage-invalid = Rhowch ganran o 0 i 100.
 error-stage-unknown = Nid yw un o'r camau ar y continwwm arweinyddiaeth.
+error-provider-unknown = Nid oes darparwr gyda'r dynodydd hwn.
 error-capacity-invalid = Rhaid i'r capasiti fod yn rhif cyfan o 1 i 10,000.
 error-date-invalid = Rhowch y dyddiad fel BBBB-MM-DD, fel 2026-09-14.
 error-ends-before-start = Ni all y garfan ddod i ben cyn iddi ddechrau.

@@ -118,6 +118,7 @@ error-code-invalid = Use 2 to 64 lower-case letters, digits and hyphens, like ne
 error-delivery-language-invalid = Choose english, welsh or bilingual.
 error-percentage-invalid = Give a percentage from 0 to 100.
 error-stage-unknown = One of the stages is not on the leadership continuum.
+error-provider-unknown = There is no provider with this id.
 error-capacity-invalid = The capacity must be a whole number from 1 to 10,000.
 error-date-invalid = Give the date as YYYY-MM-DD, like 2026-09-14.
 error-ends-before-start = The cohort cannot end before it starts.
