@@ -15,6 +15,7 @@ use super::schema::{
     audit_log, career_entries, cohorts, continuum_stages, enrolment_events, enrolments, imports,
     local_authorities, people, programmes, role_grants, schools,
 };
+use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::import::{CareerRow, EnrolmentRow, ImportKind, Known, PersonRow, SchoolRow};
 use crate::domain::role::Role;
 
@@ -225,6 +226,12 @@ pub fn load_known(conn: &mut DbConnection, kind: ImportKind) -> QueryResult<Know
                 .load::<(String, String, String, bool)>(conn)?
                 .into_iter()
                 .map(|(person, cohort, status, live)| ((person, cohort), (status, live)))
+                .collect();
+            known.live_in_programme = enrolments::table
+                .filter(enrolments::active)
+                .select((enrolments::person_id, enrolments::programme_id))
+                .load::<(String, String)>(conn)?
+                .into_iter()
                 .collect();
         }
         ImportKind::Careers => {
@@ -658,7 +665,16 @@ fn morning(date: Option<NaiveDate>, now: NaiveDateTime) -> NaiveDateTime {
     date.and_then(|d| d.and_hms_opt(9, 0, 0)).unwrap_or(now)
 }
 
-/// Historic applications, known by (person, cohort); each gets its history entry.
+/// Whether an application in `status` holds a seat in its cohort, and whether it is live (a
+/// completed one is: it stops the person applying to the programme again).
+fn seat_and_live(status: &str) -> (i32, bool) {
+    EnrolmentStatus::parse(status)
+        .map_or((0, false), |s| (i32::from(s.holds_seat()), s.is_active()))
+}
+
+/// Historic applications, known by (person, cohort); each gets its history entry. Those that
+/// hold a seat (completed or not) count in their cohort's seats taken, as any other does, so
+/// that the cohort takes no more people than it has room for after them.
 pub fn apply_enrolments(
     conn: &mut DbConnection,
     rows: &[EnrolmentRow],
@@ -684,6 +700,7 @@ pub fn apply_enrolments(
     };
     let mut new_rows = Vec::new();
     let mut events = Vec::new();
+    let mut seats_taken: HashMap<&str, i32> = HashMap::new();
     let event = |enrolment_id: &str, from: Option<String>, to: &'static str| EventInsert {
         id: uuid::Uuid::new_v4().to_string(),
         enrolment_id: enrolment_id.to_owned(),
@@ -695,8 +712,10 @@ pub fn apply_enrolments(
     };
     for row in rows {
         let key = (row.person_id.clone(), row.cohort_id.clone());
+        let (seat, live) = seat_and_live(row.status);
         match existing.get(&key) {
             None => {
+                *seats_taken.entry(&row.cohort_id).or_default() += seat;
                 let id = uuid::Uuid::new_v4().to_string();
                 events.push(event(&id, None, row.status));
                 audit.push(
@@ -712,7 +731,7 @@ pub fn apply_enrolments(
                     cohort_id: &row.cohort_id,
                     programme_id: &row.programme_id,
                     status: row.status,
-                    active: false,
+                    active: live,
                     waitlist_ticket: None,
                     eligibility_override_reason: None,
                     applied_at: morning(row.applied_on, now),
@@ -722,9 +741,11 @@ pub fn apply_enrolments(
             }
             Some((_, status)) if status == row.status => summary.unchanged += 1,
             Some((id, status)) => {
+                *seats_taken.entry(&row.cohort_id).or_default() += seat - seat_and_live(status).0;
                 diesel::update(enrolments::table.find(id))
                     .set((
                         enrolments::status.eq(row.status),
+                        enrolments::active.eq(live),
                         enrolments::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -742,6 +763,11 @@ pub fn apply_enrolments(
     }
     insert_all!(conn, enrolments::table, &new_rows);
     insert_all!(conn, enrolment_events::table, &events);
+    for (cohort_id, change) in seats_taken.into_iter().filter(|(_, change)| *change != 0) {
+        diesel::update(cohorts::table.find(cohort_id))
+            .set(cohorts::seats_taken.eq(cohorts::seats_taken + change))
+            .execute(conn)?;
+    }
     audit.write(conn)?;
     Ok(summary)
 }

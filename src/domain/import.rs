@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use super::FieldError;
 use super::career::CAREER_ROLES;
 use super::email::EmailAddress;
+use super::enrolment::EnrolmentStatus;
 use super::language::Language;
 use super::organisation::{self, SchoolDetails, SchoolInput};
 use super::person_name::PersonName;
@@ -269,6 +270,9 @@ pub struct Known {
     pub cohorts: HashMap<(String, String), (String, String)>,
     /// (person id, cohort id) -> (status, live), for applications already there.
     pub enrolments: HashMap<(String, String), (String, bool)>,
+    /// (person id, programme id) of the live applications already there: a person has one
+    /// live application to a programme at most, and a completed one counts as live.
+    pub live_in_programme: HashSet<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -587,11 +591,27 @@ fn enrolment(
         value => date(row, "applied_on", value, errors).map(Some),
     };
     let (person_id, (cohort_id, programme_id)) = (person_id?, cohort?);
-    if let Some((_, true)) = known
+    // A finished application already there (a completed one is live too) may be imported again
+    // or corrected; one still running is the lead's to change.
+    let existing = known
         .enrolments
-        .get(&(person_id.clone(), cohort_id.clone()))
-    {
+        .get(&(person_id.clone(), cohort_id.clone()));
+    let finished = |status: &str| IMPORTABLE_STATUSES.contains(&status);
+    if existing.is_some_and(|(status, live)| *live && !finished(status)) {
         errors.push(RowError::new(row, "status", "import-error-enrolment-live"));
+    } else if status.is_some_and(|s| EnrolmentStatus::parse(s).is_some_and(|s| s.is_active())) {
+        // The one live application to the programme may be this row's own.
+        let live_elsewhere = existing.is_none_or(|(_, live)| !live)
+            && known
+                .live_in_programme
+                .contains(&(person_id.clone(), programme_id.clone()));
+        if live_elsewhere || !seen.insert(format!("live\u{1f}{person_id}\u{1f}{programme_id}")) {
+            errors.push(RowError::new(
+                row,
+                "status",
+                "import-error-enrolment-programme-live",
+            ));
+        }
     }
     let key = format!("{person_id}\u{1f}{cohort_id}");
     if !first_time(row, "email", key, seen, errors) || errors.len() != before {

@@ -542,3 +542,77 @@ async fn the_administration_routes_are_documented() {
     }
     assert!(document["paths"]["/api/v1/admin/audit"]["delete"].is_null());
 }
+
+/// An imported application that holds a seat (completed or not) counts in its cohort's seats as
+/// one made in Llwybr does, and a completed one stops the person applying to the programme
+/// again; a file that would give someone a second live application to a programme is refused.
+#[tokio::test]
+async fn imported_applications_hold_their_seats_and_a_completed_one_counts_as_live() {
+    use llwybr::db::schema::cohorts;
+
+    let app = spawn_app().await;
+    let admin = app.person("gweinyddwr@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 2)
+        .await;
+    let finished = app.person("gorffennodd@ysgol.cymru", &[], None, None);
+    let stopped = app.person("stopiodd@ysgol.cymru", &[], None, None);
+    let newcomer = app.person("newydd@ysgol.cymru", &[], None, None);
+    let seats_taken = || -> i32 {
+        cohorts::table
+            .find(&cohort)
+            .select(cohorts::seats_taken)
+            .first(&mut app.db())
+            .expect("the cohort")
+    };
+
+    let twice = "email,programme,cohort,status,applied_on\n\
+        gorffennodd@ysgol.cymru,mldp,Cohort 1,completed,2026-01-10\n\
+        gorffennodd@ysgol.cymru,mldp,Cohort 1,completed,2026-01-10\n";
+    let view = import(&app, &admin.token, "enrolments", twice, "en").await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert!(
+        view["problems"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already has a live or completed application"),
+        "{view}"
+    );
+    assert_eq!(seats_taken(), 0, "nothing imported");
+    let history = "email,programme,cohort,status,applied_on\n\
+        gorffennodd@ysgol.cymru,mldp,Cohort 1,completed,2026-01-10\n\
+        stopiodd@ysgol.cymru,mldp,Cohort 1,not_completed,2026-01-11\n";
+    let view = import(&app, &admin.token, "enrolments", history, "en").await;
+    assert_eq!(summary(&view), (2, 0, 0));
+    assert_eq!(seats_taken(), 2, "both hold their seats");
+
+    let apply = |token: String| {
+        let path = format!("/api/v1/cohorts/{cohort}/applications");
+        let app = &app;
+        async move { app.post_as(&token, &path, &serde_json::json!({})).await }
+    };
+    let again = apply(finished.token.clone()).await;
+    assert_eq!(again.status(), 409, "a completer does not apply again");
+    let late: Value = apply(newcomer.token.clone())
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(late["status"], "waitlisted", "no seat is left: {late}");
+    let retry: Value = apply(stopped.token.clone())
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(retry["status"], "waitlisted", "{retry}");
+    assert_eq!(seats_taken(), 2);
+
+    // Marking the one who stopped as having completed after all is refused while they have a
+    // live application to the programme (their new one).
+    let completed = "email,programme,cohort,status,applied_on\n\
+        stopiodd@ysgol.cymru,mldp,Cohort 1,completed,2026-01-11\n";
+    let view = import(&app, &admin.token, "enrolments", completed, "en").await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert_eq!(seats_taken(), 2);
+}
