@@ -386,6 +386,16 @@ pub(crate) struct Loaded {
     pub applicant: Person,
 }
 
+impl Loaded {
+    /// Where the application was when loaded: a change made from it applies only if it still is.
+    pub fn as_read(&self) -> enrolments::AsRead<'_> {
+        enrolments::AsRead {
+            cohort_id: &self.cohort.id,
+            status: self.status,
+        }
+    }
+}
+
 pub(crate) fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loaded> {
     let enrolment = enrolments::find(conn, enrolment_id)?.ok_or(AppError::NotFound)?;
     let status = enrolment.status().ok_or_else(|| {
@@ -433,7 +443,17 @@ pub fn fill_from_waitlist(
         let at = now();
         let to = lifecycle::next(EnrolmentStatus::Waitlisted, EnrolmentEvent::Promote)
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
-        if !enrolments::change_status(conn, &next.id, EnrolmentStatus::Waitlisted, to, None, at)? {
+        if !enrolments::change_status(
+            conn,
+            &next.id,
+            enrolments::AsRead {
+                cohort_id: &cohort.id,
+                status: EnrolmentStatus::Waitlisted,
+            },
+            to,
+            None,
+            at,
+        )? {
             return Err(AppError::Conflict("problem-changed-meanwhile"));
         }
         enrolments::record_change(
@@ -492,7 +512,7 @@ pub async fn withdraw(
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
         db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
-            if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
+            if !enrolments::change_status(conn, &enrolment_id, loaded.as_read(), to, None, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
             }
             enrolments::record_change(
@@ -568,7 +588,7 @@ pub async fn decide_endorsement(
                     .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
                 (to, None)
             };
-            if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, ticket, at)? {
+            if !enrolments::change_status(conn, &enrolment_id, loaded.as_read(), to, ticket, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
             }
             if endorse {
@@ -789,7 +809,7 @@ pub async fn defer(
         }
         db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
-            if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
+            if !enrolments::change_status(conn, &enrolment_id, loaded.as_read(), to, None, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
             }
             let reason = format!("deferred to {}", target.name);
@@ -911,7 +931,7 @@ pub async fn move_to_cohort(
             if !enrolments::move_to(
                 conn,
                 &enrolment_id,
-                loaded.status,
+                loaded.as_read(),
                 &target.id,
                 to,
                 ticket,

@@ -536,7 +536,7 @@ pub async fn decide_completion(
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
         db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
-            if !enrolments::change_status(conn, &enrolment_id, loaded.status, to, None, at)? {
+            if !enrolments::change_status(conn, &enrolment_id, loaded.as_read(), to, None, at)? {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
             }
             // Read after the status change, under its lock, so that the register the rule is

@@ -90,12 +90,20 @@ pub fn record_change(conn: &mut DbConnection, change: &StatusChange<'_>) -> Quer
         .map(|_| ())
 }
 
-/// Moves the application from `from` to `to`, only if it is still in `from`: two people acting
-/// on one application at once cannot both succeed. Returns whether it moved.
+/// Where an application was when it was read, in cohort and status. A change applies only if
+/// it is still there: two people acting on one application at once cannot both succeed, and a
+/// move to another cohort keeps the status, so the status alone would not tell.
+#[derive(Debug, Clone, Copy)]
+pub struct AsRead<'a> {
+    pub cohort_id: &'a str,
+    pub status: EnrolmentStatus,
+}
+
+/// Moves the application to `to`, only if it is still as read. Returns whether it moved.
 pub fn change_status(
     conn: &mut DbConnection,
     id: &str,
-    from: EnrolmentStatus,
+    read: AsRead<'_>,
     to: EnrolmentStatus,
     waitlist_ticket: Option<i64>,
     at: NaiveDateTime,
@@ -103,7 +111,8 @@ pub fn change_status(
     diesel::update(
         enrolments::table
             .filter(enrolments::id.eq(id))
-            .filter(enrolments::status.eq(from.as_str())),
+            .filter(enrolments::cohort_id.eq(read.cohort_id))
+            .filter(enrolments::status.eq(read.status.as_str())),
     )
     .set((
         enrolments::status.eq(to.as_str()),
@@ -278,11 +287,11 @@ pub fn awaiting_endorsement_at(
         .load(conn)
 }
 
-/// Moves the application to another cohort, only if it is still in `from`.
+/// Moves the application to another cohort, only if it is still as read.
 pub fn move_to(
     conn: &mut DbConnection,
     id: &str,
-    from: EnrolmentStatus,
+    read: AsRead<'_>,
     cohort_id: &str,
     to: EnrolmentStatus,
     waitlist_ticket: Option<i64>,
@@ -291,7 +300,8 @@ pub fn move_to(
     diesel::update(
         enrolments::table
             .filter(enrolments::id.eq(id))
-            .filter(enrolments::status.eq(from.as_str())),
+            .filter(enrolments::cohort_id.eq(read.cohort_id))
+            .filter(enrolments::status.eq(read.status.as_str())),
     )
     .set((
         enrolments::cohort_id.eq(cohort_id),

@@ -953,6 +953,84 @@ async fn deferring_frees_the_seat_and_joins_the_later_cohort() {
 }
 
 #[tokio::test]
+async fn a_move_clicked_many_times_at_once_moves_once_and_frees_one_seat() {
+    use diesel::prelude::*;
+    use llwybr::db::schema::{cohorts, enrolments};
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    let other = second_cohort(&app, &lead, &programme, 5).await;
+    let moved = app.person("symud@ysgol.cymru", &[], None, None);
+    let seat: Value = apply(&app, &moved.token, &first)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let waiting: Vec<_> = (0..3)
+        .map(|i| app.person(&format!("aros{i}@ysgol.cymru"), &[], None, None))
+        .collect();
+    for person in &waiting {
+        apply(&app, &person.token, &first).await;
+    }
+    let path = format!(
+        "/api/v1/applications/{}/move",
+        seat["id"].as_str().unwrap_or("")
+    );
+
+    let mut clicks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let request = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&lead.token)
+            .json(&json!({"cohort_id": other}));
+        clicks.spawn(async move { request.send().await.expect("sent").status().as_u16() });
+    }
+    let mut answers = Vec::new();
+    while let Some(answer) = clicks.join_next().await {
+        answers.push(answer.expect("a click"));
+    }
+    answers.sort_unstable();
+    assert_eq!(
+        answers.iter().filter(|&&a| a == 200).count(),
+        1,
+        "{answers:?}"
+    );
+    // The others found it changed under them (409) or already there (422).
+    assert!(
+        answers.iter().all(|&a| [200, 409, 422].contains(&a)),
+        "{answers:?}"
+    );
+
+    // Each cohort's seats are the applications holding one; one person moved up, not several.
+    let mut conn = app.db();
+    for cohort in [&first, &other] {
+        let taken: i32 = cohorts::table
+            .find(cohort)
+            .select(cohorts::seats_taken)
+            .first(&mut conn)
+            .expect("the cohort");
+        let held: i64 = enrolments::table
+            .filter(enrolments::cohort_id.eq(cohort))
+            .filter(enrolments::status.eq("confirmed"))
+            .count()
+            .get_result(&mut conn)
+            .expect("the count");
+        assert_eq!((i64::from(taken), held), (1, 1), "cohort {cohort}");
+    }
+    let still_waiting: i64 = enrolments::table
+        .filter(enrolments::cohort_id.eq(&first))
+        .filter(enrolments::status.eq("waitlisted"))
+        .count()
+        .get_result(&mut conn)
+        .expect("the count");
+    assert_eq!(still_waiting, 2);
+}
+
+#[tokio::test]
 async fn a_lead_moves_a_participant_and_the_seat_left_behind_is_filled() {
     let app = spawn_app().await;
     let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
