@@ -21,6 +21,7 @@ use crate::db::schema::{
     people, programmes, role_grants,
 };
 use crate::db::{self, DbConnection, DbPool, people as people_db};
+use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 
@@ -277,12 +278,13 @@ fn anonymise(
 }
 
 /// Anonymises everyone not seen (or, never having signed in, created) for more than
-/// `days`, who holds no live application. Returns how many.
+/// `days`, who holds no live application (one under way: a completed one, though it stops
+/// the person applying to its programme again, does not keep them). Returns how many.
 pub fn apply_retention(conn: &mut DbConnection, days: i64, now: NaiveDateTime) -> AppResult<usize> {
     let cutoff = now - Duration::days(days);
     let live = enrolments::table
         .filter(enrolments::person_id.eq(people::id))
-        .filter(enrolments::active.eq(true));
+        .filter(enrolments::status.eq_any(EnrolmentStatus::UNDER_WAY.map(EnrolmentStatus::as_str)));
     let due: Vec<(String, String)> = people::table
         .filter(people::anonymised_at.is_null())
         .filter(

@@ -73,6 +73,14 @@ impl EnrolmentStatus {
         }
     }
 
+    /// The statuses of an application still under way: waiting for a decision, a seat or its
+    /// cohort. Unlike `is_active`, a completed one is not.
+    pub const UNDER_WAY: [EnrolmentStatus; 3] = [
+        EnrolmentStatus::AwaitingEndorsement,
+        EnrolmentStatus::Confirmed,
+        EnrolmentStatus::Waitlisted,
+    ];
+
     /// An active application blocks another one to the same programme. A completed programme
     /// also blocks re-applying; a declined, withdrawn, deferred or failed one does not.
     pub fn is_active(self) -> bool {

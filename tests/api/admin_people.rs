@@ -908,19 +908,51 @@ async fn the_retention_period_anonymises_people_not_seen_for_longer_than_it() {
     let app = spawn_app().await;
     app.person("hen@ysgol.cymru", &[], None, None);
     app.person("newydd@ysgol.cymru", &[], None, None);
-    let old = person_id(&app, "hen@ysgol.cymru");
+    // Two more not seen for as long: one finished a programme long ago, one holds a seat.
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let completer = app.person("gorffennodd@ysgol.cymru", &[], None, None);
+    let confirmed = app.person("lle@ysgol.cymru", &[], None, None);
+    for person in [&completer, &confirmed] {
+        let applied = app
+            .post_as(
+                &person.token,
+                &format!("/api/v1/cohorts/{cohort}/applications"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(applied.status(), 201);
+    }
     let mut conn = app.db();
+    diesel::update(
+        enrolments::table
+            .filter(enrolments::person_id.eq(person_id(&app, "gorffennodd@ysgol.cymru"))),
+    )
+    .set(enrolments::status.eq("completed"))
+    .execute(&mut conn)
+    .expect("complete the programme");
     let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(800);
-    diesel::update(people::table.find(&old))
-        .set((
-            people::created_at.eq(long_ago),
-            people::last_seen_at.eq(Some(long_ago)),
-        ))
-        .execute(&mut conn)
-        .expect("age the person");
+    for email in [
+        "hen@ysgol.cymru",
+        "gorffennodd@ysgol.cymru",
+        "lle@ysgol.cymru",
+    ] {
+        diesel::update(people::table.find(person_id(&app, email)))
+            .set((
+                people::created_at.eq(long_ago),
+                people::last_seen_at.eq(Some(long_ago)),
+            ))
+            .execute(&mut conn)
+            .expect("age the person");
+    }
     let now = chrono::Utc::now().naive_utc();
     let done = llwybr::admin::data_rights::apply_retention(&mut conn, 730, now).expect("retention");
-    assert_eq!(done, 1);
+    assert_eq!(
+        done, 2,
+        "the completer goes too; a seat under way keeps its holder"
+    );
     let again =
         llwybr::admin::data_rights::apply_retention(&mut conn, 730, now).expect("retention");
     assert_eq!(again, 0, "each person is anonymised once");
@@ -930,7 +962,9 @@ async fn the_retention_period_anonymises_people_not_seen_for_longer_than_it() {
         .load(&mut conn)
         .expect("people");
     assert!(emails.contains(&"newydd@ysgol.cymru".to_owned()));
+    assert!(emails.contains(&"lle@ysgol.cymru".to_owned()));
     assert!(!emails.contains(&"hen@ysgol.cymru".to_owned()));
+    assert!(!emails.contains(&"gorffennodd@ysgol.cymru".to_owned()));
 }
 
 #[tokio::test]
