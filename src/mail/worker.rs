@@ -14,6 +14,11 @@ use crate::error::AppError;
 
 const BATCH: i64 = 20;
 const LEASE_SECONDS: i64 = 300;
+/// The longest one email may take to hand over to the SMTP server. A batch is sent one email
+/// after another under one claim, so the whole of it must fit in the lease: past the lease,
+/// another process may claim the emails not sent yet and send them too.
+const SEND_TIMEOUT: StdDuration = StdDuration::from_secs(10);
+const _: () = assert!(BATCH as u64 * SEND_TIMEOUT.as_secs() < LEASE_SECONDS as u64);
 
 const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
 
@@ -77,7 +82,14 @@ pub async fn drain_once(
     let count = claimed.len();
     let mut outcomes = Vec::with_capacity(count);
     for email in claimed {
-        let outcome = mailer.send(&settings.from, &email).await;
+        let outcome = tokio::time::timeout(SEND_TIMEOUT, mailer.send(&settings.from, &email))
+            .await
+            .unwrap_or_else(|_| {
+                Err(anyhow::anyhow!(
+                    "the mail server took longer than {} s",
+                    SEND_TIMEOUT.as_secs()
+                ))
+            });
         outcomes.push((email, outcome));
     }
     // One transaction records the whole batch: under a burst, a commit per email would compete
