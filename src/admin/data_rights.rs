@@ -167,6 +167,15 @@ pub fn erase(conn: &mut DbConnection, user: &CurrentUser, person_id: &str) -> Ap
     if person.anonymised_at.is_some() {
         return Err(AppError::Conflict("admin-error-erased"));
     }
+    // An application under way would keep its seat, or its place in the queue, for no one.
+    let under_way: i64 = enrolments::table
+        .filter(enrolments::person_id.eq(&person.id))
+        .filter(enrolments::status.eq_any(EnrolmentStatus::UNDER_WAY.map(EnrolmentStatus::as_str)))
+        .count()
+        .get_result(conn)?;
+    if under_way > 0 {
+        return Err(AppError::Conflict("admin-error-erase-under-way"));
+    }
     if !anonymise(
         conn,
         &person.id,

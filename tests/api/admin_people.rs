@@ -771,6 +771,21 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
         .status(),
         409
     );
+    // Someone still on the waiting list is withdrawn first, so that the place goes on.
+    let waiting_id = person_id(&app, &applicants[3].0.email);
+    let waiting = admin_post(
+        &app,
+        &admin,
+        &format!("/api/v1/admin/people/{waiting_id}/erase"),
+    )
+    .await;
+    assert_eq!(waiting.status(), 409);
+    assert!(
+        problem(waiting).await["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Withdraw it first"),
+    );
 
     let response = admin_post(
         &app,

@@ -20,6 +20,7 @@ admin-error-school-needed = Dewiswch yr ysgol y mae'r pennaeth hwn yn ei harwain
 admin-error-role = Dewiswch un o'r rolau a restrir.
 admin-error-erased = Mae'r person hwn wedi'i ddileu; ni ellir newid dim mwy.
 admin-error-erase-self = Ni allwch ddileu eich cyfrif eich hun. Gofynnwch i weinyddwr arall.
+admin-error-erase-under-way = Mae gan y person hwn gais ar y gweill (yn aros am gymeradwyaeth, wedi'i gadarnhau neu ar restr aros). Tynnwch ef yn ôl yn gyntaf, fel bod ei le yn mynd i'r person nesaf.
 admin-error-deactivate-self = Ni allwch ddadactifadu eich cyfrif eich hun. Gofynnwch i weinyddwr arall.
 admin-error-revoke-own-admin = Ni allwch dynnu eich rôl gweinyddwr eich hun. Gofynnwch i weinyddwr arall.
 admin-error-participant-stays = Mae pob cyfrif yn gyfranogwr; ni ellir tynnu'r rôl honno.

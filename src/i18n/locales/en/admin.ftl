@@ -20,6 +20,7 @@ admin-error-school-needed = Choose the school this headteacher leads.
 admin-error-role = Choose one of the roles listed.
 admin-error-erased = This person has been erased; nothing more can be changed.
 admin-error-erase-self = You cannot erase your own account. Ask another administrator.
+admin-error-erase-under-way = This person has an application under way (awaiting endorsement, confirmed or on a waiting list). Withdraw it first, so that its seat or place goes to the next person.
 admin-error-deactivate-self = You cannot deactivate your own account. Ask another administrator.
 admin-error-revoke-own-admin = You cannot take away your own administrator role. Ask another administrator.
 admin-error-participant-stays = Every account is a participant; that role cannot be taken away.
