@@ -17,8 +17,8 @@ use crate::config::Settings;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::schema::{
     attendance, audit_log, career_entries, cohort_sessions, cohorts, email_outbox,
-    enrolment_events, enrolments, evaluation_invitations, evaluation_responses, password_resets,
-    people, programmes, role_grants,
+    enrolment_events, enrolments, evaluation_answers, evaluation_invitations, evaluation_questions,
+    evaluation_responses, password_resets, people, programmes, role_grants,
 };
 use crate::db::{self, DbConnection, DbPool, people as people_db};
 use crate::domain::enrolment::EnrolmentStatus;
@@ -41,9 +41,20 @@ type CareerLine = (
     Option<NaiveDate>,
 );
 
+/// An evaluation answer: round, question in English and Welsh, value or text, and when given.
+type AnswerLine = (
+    String,
+    String,
+    String,
+    Option<i32>,
+    Option<String>,
+    NaiveDateTime,
+);
+
 /// Everything held about `person_id`: profile, roles, applications with their history,
-/// attendance, career, evaluation invitations (never the answers of anonymous rounds, which
-/// nothing links to anyone), the emails sent and the audit entries about them.
+/// attendance, career, evaluation invitations and the answers of named rounds (never those of
+/// anonymous rounds, which nothing links to anyone), the emails sent and the audit entries
+/// about them.
 pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
     let person = people_db::find_by_id(conn, person_id)?.ok_or(AppError::NotFound)?;
     let grants: Vec<Value> = people_db::grants_of(conn, person_id)?
@@ -117,6 +128,28 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
                 evaluation_invitations::responded_at,
             ))
             .load(conn)?;
+    // The answers given through their invitations: those of named rounds (an anonymous round's
+    // answers are linked to no invitation).
+    let theirs = evaluation_invitations::table
+        .filter(evaluation_invitations::person_id.eq(person_id))
+        .select(evaluation_invitations::id.nullable());
+    let answers: Vec<AnswerLine> = evaluation_answers::table
+        .inner_join(evaluation_responses::table)
+        .inner_join(evaluation_questions::table)
+        .filter(evaluation_responses::invitation_id.eq_any(theirs))
+        .order((
+            evaluation_responses::submitted_at.asc(),
+            evaluation_questions::position.asc(),
+        ))
+        .select((
+            evaluation_responses::round_id,
+            evaluation_questions::prompt_en,
+            evaluation_questions::prompt_cy,
+            evaluation_answers::value_int,
+            evaluation_answers::value_text,
+            evaluation_responses::submitted_at,
+        ))
+        .load(conn)?;
     let emails: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>)> = email_outbox::table
         .filter(email_outbox::recipient_email.eq(&person.email))
         .order(email_outbox::created_at.asc())
@@ -151,6 +184,7 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
         "roles": grants,
         "enrolments": enrolment_list,
         "career": career.into_iter().map(|(role, school, org, start, end)| json!({"role": role, "school_id": school, "organisation": org, "started_on": start, "ended_on": end})).collect::<Vec<_>>(),
+        "evaluation_answers": answers.into_iter().map(|(round, prompt_en, prompt_cy, value, text, at)| json!({"round_id": round, "question_en": prompt_en, "question_cy": prompt_cy, "value": value, "text": text, "submitted_at": at})).collect::<Vec<_>>(),
         "evaluation_invitations": invitations.into_iter().map(|(round, invited, responded)| json!({"round_id": round, "invited_at": invited, "responded_at": responded})).collect::<Vec<_>>(),
         "emails": emails.into_iter().map(|(template, subject, created, sent)| json!({"template": template, "subject": subject, "created_at": created, "sent_at": sent})).collect::<Vec<_>>(),
         "audit": audit_rows.into_iter().map(|(action, at, actor)| json!({"action": action, "at": at, "actor_id": actor})).collect::<Vec<_>>(),

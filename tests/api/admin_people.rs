@@ -874,6 +874,16 @@ async fn a_person_downloads_everything_held_about_them() {
         .await;
     assert_eq!(applied.status(), 201);
     let other = app.person("bethan@ysgol.cymru", &[], None, None);
+    let other_applied = app
+        .post_as(
+            &other.token,
+            &format!("/api/v1/cohorts/{cohort}/applications"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(other_applied.status(), 201);
+    // Both answer a named round: the export holds the teacher's answer, not the other's.
+    let round = evaluation_round(&app, &cohort, &["awen@ysgol.cymru", "bethan@ysgol.cymru"]);
     let response = app.get_as(&teacher.token, "/api/v1/me/export").await;
     assert_eq!(response.status(), 200);
     assert!(
@@ -889,6 +899,11 @@ async fn a_person_downloads_everything_held_about_them() {
     assert_eq!(data["enrolments"][0]["status"], "confirmed");
     assert_eq!(data["enrolments"][0]["history"][0]["to"], "confirmed");
     assert!(data["roles"].as_array().is_some_and(|r| !r.is_empty()));
+    let answers = data["evaluation_answers"].as_array().expect("answers");
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    assert_eq!(answers[0]["round_id"], round.as_str());
+    assert_eq!(answers[0]["question_en"], "Overall");
+    assert_eq!(answers[0]["value"], 4);
     assert!(
         !data.to_string().contains("bethan"),
         "nothing about anyone else"
