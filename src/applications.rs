@@ -185,7 +185,7 @@ fn ask_for_endorsement(
             name: &head.name,
             language,
         };
-        let email = compose::notice(
+        let mut email = compose::notice(
             &recipient,
             "endorsement_request",
             t_with(language, "email-endorse-subject", &args),
@@ -196,6 +196,7 @@ fn ask_for_endorsement(
             )),
             now(),
         )?;
+        email.about_person_id = Some(applicant.id.clone());
         outbox::enqueue(conn, &email)?;
     }
     Ok(())

@@ -292,6 +292,15 @@ fn anonymise(
                 email_outbox::last_error.eq(None::<String>),
             ))
             .execute(conn)?;
+        // Emails to others that named the person (a headteacher asked to endorse them) keep
+        // only that they were sent.
+        diesel::update(email_outbox::table.filter(email_outbox::about_person_id.eq(person_id)))
+            .set((
+                email_outbox::subject.eq(""),
+                email_outbox::body_text.eq(""),
+                email_outbox::body_html.eq(""),
+            ))
+            .execute(conn)?;
         // Earlier audit entries about the person held their details; the facts stay.
         diesel::update(
             audit_log::table

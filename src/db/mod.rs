@@ -516,6 +516,7 @@ mod tests {
             created_at: at,
             attempts: 0,
             next_attempt_at: at,
+            about_person_id: None,
         };
         let cacheable = [
             diesel::insert_into(schema::enrolments::table)

@@ -21,6 +21,8 @@ pub struct NewOutboxEmail {
     pub created_at: NaiveDateTime,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
+    /// Someone other than the recipient whom the email names, whose erasure blanks it.
+    pub about_person_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

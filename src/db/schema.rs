@@ -348,6 +348,7 @@ diesel::table! {
         claim_token -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        about_person_id -> Nullable<Text>,
     }
 }
 

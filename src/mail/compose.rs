@@ -72,6 +72,7 @@ impl EmailContent {
             created_at: now,
             attempts: 0,
             next_attempt_at: now,
+            about_person_id: None,
         })
     }
 }

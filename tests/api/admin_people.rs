@@ -1246,3 +1246,57 @@ async fn the_grant_form_on_the_person_page_grants_the_role() {
         "{me}"
     );
 }
+
+#[tokio::test]
+async fn erasing_a_person_blanks_the_emails_that_named_them_to_others() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let school = app.school("Ysgol y Graig");
+    let lead = app.person("lead@csc.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app.programme_with_cohort(&lead, "npqh", true, &[], 3).await;
+    let head = app.person(
+        "pennaeth@ysgol.cymru",
+        &[Role::Headteacher],
+        Some(&school),
+        None,
+    );
+    let teacher = app.person("mererid@ysgol.cymru", &[], Some(&school), None);
+    let applied: Value = app
+        .post_as(
+            &teacher.token,
+            &format!("/api/v1/cohorts/{cohort}/applications"),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let request = app
+        .wait_for_email(&head.email, "asks for your endorsement")
+        .await;
+    assert!(request.text.contains("mererid"), "{}", request.text);
+    let withdrawn = app
+        .post_as(
+            &teacher.token,
+            &format!(
+                "/api/v1/applications/{}/withdraw",
+                applied["id"].as_str().unwrap_or("")
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+
+    let id = person_id(&app, "mererid@ysgol.cymru");
+    let erased = admin_post(&app, &admin, &format!("/api/v1/admin/people/{id}/erase")).await;
+    assert_eq!(erased.status(), 200);
+    // The head still sees that an email went, no longer whom it named.
+    let copies = llwybr::db::outbox::copies_for(&mut app.db(), &head.email, 100).expect("copies");
+    assert_eq!(copies.len(), 1);
+    assert!(!copies[0].subject.contains("mererid"), "{copies:?}");
+    assert!(!copies[0].body_text.contains("mererid"), "{copies:?}");
+    let page = app.get_as(&head.token, "/emails").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("html");
+    assert!(!page.contains("mererid"), "{page}");
+}

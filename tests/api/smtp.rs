@@ -153,6 +153,7 @@ async fn two_outbox_workers_on_one_database_never_send_an_email_twice() {
                         created_at: now,
                         attempts: 0,
                         next_attempt_at: now,
+                        about_person_id: None,
                     },
                 )?;
             }
