@@ -587,20 +587,17 @@ async fn imported_applications_hold_their_seats_and_a_completed_one_counts_as_li
     assert_eq!(summary(&view), (2, 0, 0));
     assert_eq!(seats_taken(), 2, "both hold their seats");
 
-    let apply = |token: String| {
-        let path = format!("/api/v1/cohorts/{cohort}/applications");
-        let app = &app;
-        async move { app.post_as(&token, &path, &serde_json::json!({})).await }
-    };
-    let again = apply(finished.token.clone()).await;
+    let again = app.apply(&finished.token, &cohort).await;
     assert_eq!(again.status(), 409, "a completer does not apply again");
-    let late: Value = apply(newcomer.token.clone())
+    let late: Value = app
+        .apply(&newcomer.token, &cohort)
         .await
         .json()
         .await
         .expect("json");
     assert_eq!(late["status"], "waitlisted", "no seat is left: {late}");
-    let retry: Value = apply(stopped.token.clone())
+    let retry: Value = app
+        .apply(&stopped.token, &cohort)
         .await
         .json()
         .await

@@ -652,13 +652,7 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
     let mut applicants = Vec::new();
     for email in emails {
         let person = app.person(email, &[], None, None);
-        let response = app
-            .post_as(
-                &person.token,
-                &format!("/api/v1/cohorts/{cohort}/applications"),
-                &json!({}),
-            )
-            .await;
+        let response = app.apply(&person.token, &cohort).await;
         assert_eq!(response.status(), 201);
         let body: Value = response.json().await.expect("json");
         applicants.push((person, body["id"].as_str().expect("id").to_owned()));
@@ -865,22 +859,10 @@ async fn a_person_downloads_everything_held_about_them() {
         .programme_with_cohort(&lead, "mldp", false, &[], 3)
         .await;
     let teacher = app.person("awen@ysgol.cymru", &[], None, None);
-    let applied = app
-        .post_as(
-            &teacher.token,
-            &format!("/api/v1/cohorts/{cohort}/applications"),
-            &json!({}),
-        )
-        .await;
+    let applied = app.apply(&teacher.token, &cohort).await;
     assert_eq!(applied.status(), 201);
     let other = app.person("bethan@ysgol.cymru", &[], None, None);
-    let other_applied = app
-        .post_as(
-            &other.token,
-            &format!("/api/v1/cohorts/{cohort}/applications"),
-            &json!({}),
-        )
-        .await;
+    let other_applied = app.apply(&other.token, &cohort).await;
     assert_eq!(other_applied.status(), 201);
     // Both answer a named round: the export holds the teacher's answer, not the other's.
     let round = evaluation_round(&app, &cohort, &["awen@ysgol.cymru", "bethan@ysgol.cymru"]);
@@ -946,13 +928,7 @@ async fn the_retention_period_anonymises_people_not_seen_for_longer_than_it() {
     let completer = app.person("gorffennodd@ysgol.cymru", &[], None, None);
     let confirmed = app.person("lle@ysgol.cymru", &[], None, None);
     for person in [&completer, &confirmed] {
-        let applied = app
-            .post_as(
-                &person.token,
-                &format!("/api/v1/cohorts/{cohort}/applications"),
-                &json!({}),
-            )
-            .await;
+        let applied = app.apply(&person.token, &cohort).await;
         assert_eq!(applied.status(), 201);
     }
     let mut conn = app.db();
@@ -1262,11 +1238,7 @@ async fn erasing_a_person_blanks_the_emails_that_named_them_to_others() {
     );
     let teacher = app.person("mererid@ysgol.cymru", &[], Some(&school), None);
     let applied: Value = app
-        .post_as(
-            &teacher.token,
-            &format!("/api/v1/cohorts/{cohort}/applications"),
-            &json!({}),
-        )
+        .apply(&teacher.token, &cohort)
         .await
         .json()
         .await

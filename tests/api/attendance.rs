@@ -50,13 +50,7 @@ async fn session(app: &TestApp, lead: &TestPerson, cohort: &str, days: i64) -> S
 
 /// Applies as `person` and returns the application's id and status.
 async fn apply(app: &TestApp, person: &TestPerson, cohort: &str) -> (String, String) {
-    let response = app
-        .post_as(
-            &person.token,
-            &format!("/api/v1/cohorts/{cohort}/applications"),
-            &json!({}),
-        )
-        .await;
+    let response = app.apply(&person.token, cohort).await;
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.expect("json");
     (

@@ -69,13 +69,7 @@ fn prefers_welsh(app: &TestApp, email: &str) {
 }
 
 async fn apply(app: &TestApp, person: &TestPerson, cohort: &str) -> String {
-    let response = app
-        .post_as(
-            &person.token,
-            &format!("/api/v1/cohorts/{cohort}/applications"),
-            &json!({}),
-        )
-        .await;
+    let response = app.apply(&person.token, cohort).await;
     assert_eq!(response.status(), 201);
     let outcome: Value = response.json().await.expect("json");
     outcome["status"].as_str().expect("a status").to_owned()

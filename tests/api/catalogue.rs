@@ -185,13 +185,7 @@ async fn a_lead_edits_a_programme_and_the_change_is_audited() {
         None,
         Some("future_middle_leader"),
     );
-    let late = app
-        .post_as(
-            &applicant.token,
-            &format!("/api/v1/cohorts/{cohort}/applications"),
-            &json!({}),
-        )
-        .await;
+    let late = app.apply(&applicant.token, &cohort).await;
     assert_eq!(late.status(), 409);
     assert_eq!(
         problem(late).await["detail"],

@@ -5,15 +5,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{problem, spawn_app};
 
-async fn apply(app: &crate::helpers::TestApp, token: &str, cohort: &str) -> reqwest::Response {
-    app.post_as(
-        token,
-        &format!("/api/v1/cohorts/{cohort}/applications"),
-        &json!({}),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn three_hundred_simultaneous_applicants_fill_thirty_seats_and_queue_in_order() {
     let app = spawn_app().await;
@@ -109,7 +100,8 @@ async fn every_change_of_an_application_is_in_the_audit_log_with_who_and_why() {
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
     let me: Value = app.me(&teacher.token).await.json().await.expect("json");
     let person_id = me["id"].as_str().unwrap_or("").to_owned();
-    let seat: Value = apply(&app, &teacher.token, &cohort)
+    let seat: Value = app
+        .apply(&teacher.token, &cohort)
         .await
         .json()
         .await
@@ -178,13 +170,15 @@ async fn a_withdrawal_gives_the_seat_to_the_head_of_the_waiting_list_and_tells_t
     let second = app.person("ail@ysgol.cymru", &[], None, None);
     let third = app.person("trydydd@ysgol.cymru", &[], None, None);
 
-    let seat: Value = apply(&app, &first.token, &cohort)
+    let seat: Value = app
+        .apply(&first.token, &cohort)
         .await
         .json()
         .await
         .expect("json");
     assert_eq!(seat["status"], "confirmed");
-    let waiting: Value = apply(&app, &second.token, &cohort)
+    let waiting: Value = app
+        .apply(&second.token, &cohort)
         .await
         .json()
         .await
@@ -196,7 +190,8 @@ async fn a_withdrawal_gives_the_seat_to_the_head_of_the_waiting_list_and_tells_t
         ),
         (Some("waitlisted"), Some(1))
     );
-    let behind: Value = apply(&app, &third.token, &cohort)
+    let behind: Value = app
+        .apply(&third.token, &cohort)
         .await
         .json()
         .await
@@ -262,8 +257,8 @@ async fn a_second_application_to_the_same_programme_is_409() {
         .programme_with_cohort(&lead, "mldp", false, &[], 5)
         .await;
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
-    assert_eq!(apply(&app, &teacher.token, &cohort).await.status(), 201);
-    let again = apply(&app, &teacher.token, &cohort).await;
+    assert_eq!(app.apply(&teacher.token, &cohort).await.status(), 201);
+    let again = app.apply(&teacher.token, &cohort).await;
     assert_eq!(again.status(), 409);
     assert_eq!(
         problem(again).await["detail"],
@@ -274,7 +269,8 @@ async fn a_second_application_to_the_same_programme_is_409() {
     // sixth waits.
     for n in 1..=5 {
         let other = app.person(&format!("athro{n}@ysgol.cymru"), &[], None, None);
-        let body: serde_json::Value = apply(&app, &other.token, &cohort)
+        let body: serde_json::Value = app
+            .apply(&other.token, &cohort)
             .await
             .json()
             .await
@@ -317,7 +313,8 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
         None,
     );
 
-    let applied: Value = apply(&app, &teacher.token, &cohort)
+    let applied: Value = app
+        .apply(&teacher.token, &cohort)
         .await
         .json()
         .await
@@ -420,7 +417,8 @@ async fn a_headteacher_never_endorses_their_own_application() {
         Some(&school),
         None,
     );
-    let applied: Value = apply(&app, &head.token, &cohort)
+    let applied: Value = app
+        .apply(&head.token, &cohort)
         .await
         .json()
         .await
@@ -497,7 +495,8 @@ async fn a_declined_application_frees_the_person_to_apply_again() {
         Some(&school),
         None,
     );
-    let applied: Value = apply(&app, &teacher.token, &cohort)
+    let applied: Value = app
+        .apply(&teacher.token, &cohort)
         .await
         .json()
         .await
@@ -514,7 +513,7 @@ async fn a_declined_application_frees_the_person_to_apply_again() {
         .await;
     assert_eq!(declined.status(), 200);
     app.wait_for_email(&teacher.email, "was not endorsed").await;
-    assert_eq!(apply(&app, &teacher.token, &cohort).await.status(), 201);
+    assert_eq!(app.apply(&teacher.token, &cohort).await.status(), 201);
 }
 
 #[tokio::test]
@@ -552,7 +551,7 @@ async fn ineligible_applicants_are_told_why_in_their_language_and_nothing_is_sto
     let (_, both) = app
         .programme_with_cohort(&lead, "ang", false, &["future_middle_leader", "nqt"], 10)
         .await;
-    assert_eq!(apply(&app, &nqt.token, &both).await.status(), 201);
+    assert_eq!(app.apply(&nqt.token, &both).await.status(), 201);
 }
 
 #[tokio::test]
@@ -566,7 +565,7 @@ async fn more_capacity_promotes_the_waiting_list_and_less_than_taken_is_refused(
         .map(|i| app.person(&format!("athro{i}@ysgol.cymru"), &[], None, None))
         .collect();
     for person in &people {
-        apply(&app, &person.token, &cohort).await;
+        app.apply(&person.token, &cohort).await;
     }
     let shrink = app
         .client
@@ -651,7 +650,7 @@ async fn a_closed_cohort_takes_no_applications() {
         .expect("sent");
     assert_eq!(closed.status(), 200);
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
-    let refused = apply(&app, &teacher.token, &cohort).await;
+    let refused = app.apply(&teacher.token, &cohort).await;
     assert_eq!(refused.status(), 409);
     assert_eq!(
         problem(refused).await["detail"],
@@ -797,8 +796,8 @@ async fn new_to_headship_is_for_heads_appointed_in_the_last_two_years() {
     let deputy = app.person("dirprwy@ysgol.cymru", &[], None, None);
     record("dirprwy@ysgol.cymru", "deputy_head", 30);
 
-    assert_eq!(apply(&app, &new_head.token, &cohort).await.status(), 201);
-    let too_long = apply(&app, &long_serving.token, &cohort).await;
+    assert_eq!(app.apply(&new_head.token, &cohort).await.status(), 201);
+    let too_long = app.apply(&long_serving.token, &cohort).await;
     assert_eq!(too_long.status(), 422);
     assert!(
         problem(too_long).await["detail"]
@@ -806,7 +805,7 @@ async fn new_to_headship_is_for_heads_appointed_in_the_last_two_years() {
             .unwrap_or("")
             .contains("appointed")
     );
-    assert_eq!(apply(&app, &deputy.token, &cohort).await.status(), 422);
+    assert_eq!(app.apply(&deputy.token, &cohort).await.status(), 422);
 }
 
 async fn second_cohort(
@@ -839,7 +838,8 @@ async fn people_defer_only_into_open_cohorts_and_leads_only_into_their_own() {
         .await;
     let theirs = second_cohort(&app, &other_lead, &programme, 5).await;
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
-    let seat: Value = apply(&app, &teacher.token, &first)
+    let seat: Value = app
+        .apply(&teacher.token, &first)
         .await
         .json()
         .await
@@ -898,12 +898,13 @@ async fn deferring_frees_the_seat_and_joins_the_later_cohort() {
     let later = second_cohort(&app, &lead, &programme, 5).await;
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
     let waiting = app.person("aros@ysgol.cymru", &[], None, None);
-    let seat: Value = apply(&app, &teacher.token, &first)
+    let seat: Value = app
+        .apply(&teacher.token, &first)
         .await
         .json()
         .await
         .expect("json");
-    apply(&app, &waiting.token, &first).await;
+    app.apply(&waiting.token, &first).await;
 
     let path = format!(
         "/api/v1/applications/{}/defer",
@@ -964,7 +965,8 @@ async fn a_move_clicked_many_times_at_once_moves_once_and_frees_one_seat() {
         .await;
     let other = second_cohort(&app, &lead, &programme, 5).await;
     let moved = app.person("symud@ysgol.cymru", &[], None, None);
-    let seat: Value = apply(&app, &moved.token, &first)
+    let seat: Value = app
+        .apply(&moved.token, &first)
         .await
         .json()
         .await
@@ -973,7 +975,7 @@ async fn a_move_clicked_many_times_at_once_moves_once_and_frees_one_seat() {
         .map(|i| app.person(&format!("aros{i}@ysgol.cymru"), &[], None, None))
         .collect();
     for person in &waiting {
-        apply(&app, &person.token, &first).await;
+        app.apply(&person.token, &first).await;
     }
     let path = format!(
         "/api/v1/applications/{}/move",
@@ -1040,12 +1042,13 @@ async fn a_lead_moves_a_participant_and_the_seat_left_behind_is_filled() {
     let other = second_cohort(&app, &lead, &programme, 1).await;
     let moved = app.person("symud@ysgol.cymru", &[], None, None);
     let waiting = app.person("aros@ysgol.cymru", &[], None, None);
-    let seat: Value = apply(&app, &moved.token, &first)
+    let seat: Value = app
+        .apply(&moved.token, &first)
         .await
         .json()
         .await
         .expect("json");
-    apply(&app, &waiting.token, &first).await;
+    app.apply(&waiting.token, &first).await;
     let path = format!(
         "/api/v1/applications/{}/move",
         seat["id"].as_str().unwrap_or("")
@@ -1094,7 +1097,7 @@ async fn the_lead_downloads_the_roster_as_csv() {
         .await;
     for email in ["siân@ysgol.cymru", "gareth@ysgol.cymru"] {
         let person = app.person(email, &[], None, None);
-        apply(&app, &person.token, &cohort).await;
+        app.apply(&person.token, &cohort).await;
     }
     let response = app
         .get_as(&lead.token, &format!("/api/v1/cohorts/{cohort}/roster.csv"))
@@ -1144,7 +1147,7 @@ async fn the_roster_csv_names_schools_in_the_readers_language() {
         .programme_with_cohort(&lead, "mldp", false, &[], 10)
         .await;
     let teacher = app.person("athro@ysgol.cymru", &[], Some(&school), None);
-    assert_eq!(apply(&app, &teacher.token, &cohort).await.status(), 201);
+    assert_eq!(app.apply(&teacher.token, &cohort).await.status(), 201);
     let roster = |query: &'static str| {
         let path = format!("/api/v1/cohorts/{cohort}/roster.csv{query}");
         let (app, token) = (&app, &lead.token);

@@ -468,6 +468,16 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Applies to `cohort` as the person whose token this is, as the API's client would.
+    pub async fn apply(&self, token: &str, cohort: &str) -> reqwest::Response {
+        self.post_as(
+            token,
+            &format!("/api/v1/cohorts/{cohort}/applications"),
+            &json!({}),
+        )
+        .await
+    }
+
     pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
