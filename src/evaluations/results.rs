@@ -21,6 +21,7 @@ use crate::domain::academic_year;
 use crate::domain::evaluation::{self as evaluation, Distribution, QuestionKind, RoundKind};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
+use crate::reports::table::defuse_formula;
 use crate::state::AppState;
 
 /// What the results are about.
@@ -626,7 +627,11 @@ pub async fn load(
 pub fn to_csv(results: &EvaluationResults) -> AppResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fmt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let mut write = |record: &[String]| writer.write_record(record).map_err(anyhow::Error::from);
+    let mut write = |record: &[String]| {
+        writer
+            .write_record(record.iter().map(|cell| defuse_formula(cell)))
+            .map_err(anyhow::Error::from)
+    };
     write(
         &[
             "section",

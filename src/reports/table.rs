@@ -131,8 +131,8 @@ impl Table {
 }
 
 /// Spreadsheet programs run a cell starting with one of these as a formula; a name typed into
-/// Llwybr must never become one.
-fn defuse_formula(value: &str) -> String {
+/// Llwybr must never become one. Every CSV Llwybr writes passes its cells through this.
+pub(crate) fn defuse_formula(value: &str) -> String {
     match value.chars().next() {
         Some('=' | '+' | '@' | '\t' | '\r') => format!("'{value}"),
         Some('-') if value.parse::<f64>().is_err() && value != "-" => format!("'{value}"),

@@ -1099,6 +1099,15 @@ async fn the_lead_downloads_the_roster_as_csv() {
         let person = app.person(email, &[], None, None);
         app.apply(&person.token, &cohort).await;
     }
+    {
+        // A name a spreadsheet would run as a formula, were it written as typed.
+        use diesel::prelude::*;
+        use llwybr::db::schema::people;
+        diesel::update(people::table.filter(people::email.eq("gareth@ysgol.cymru")))
+            .set(people::name.eq("=1+1"))
+            .execute(&mut app.db())
+            .expect("a name");
+    }
     let response = app
         .get_as(&lead.token, &format!("/api/v1/cohorts/{cohort}/roster.csv"))
         .await;
@@ -1117,7 +1126,10 @@ async fn the_lead_downloads_the_roster_as_csv() {
     );
     assert_eq!(lines.len(), 3);
     assert!(body.contains("siân@ysgol.cymru,,confirmed,,"), "{body}");
-    assert!(body.contains("gareth@ysgol.cymru,,waitlisted,1,"), "{body}");
+    assert!(
+        body.contains("'=1+1,gareth@ysgol.cymru,,waitlisted,1,"),
+        "{body}"
+    );
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
     assert_eq!(
         app.get_as(

@@ -689,7 +689,18 @@ async fn satisfaction_is_the_share_of_fours_and_fives_on_the_overall_question() 
         let email = app
             .wait_for_email(&format!("p{n}@ysgol.cymru"), "Your evaluation")
             .await;
-        let stored = answer(&app, &respond_token(&email.text), full_answers(overall, "")).await;
+        // A comment a spreadsheet would run as a formula, were it written as typed.
+        let comment = if n == 1 {
+            "=HYPERLINK(\"http://evil.example\")"
+        } else {
+            ""
+        };
+        let stored = answer(
+            &app,
+            &respond_token(&email.text),
+            full_answers(overall, comment),
+        )
+        .await;
         assert_eq!(stored.status(), 201);
     }
     let results: Value = app
@@ -742,6 +753,11 @@ async fn satisfaction_is_the_share_of_fours_and_fives_on_the_overall_question() 
     assert!(
         csv.lines()
             .any(|l| l.starts_with("satisfaction,") && l.contains(",50,")),
+        "{csv}"
+    );
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"),
         "{csv}"
     );
 }

@@ -13,6 +13,7 @@ use crate::domain::catalogue as rules;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, Problem};
 use crate::i18n::RequestLanguage;
+use crate::reports::table::defuse_formula;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -291,17 +292,18 @@ pub async fn roster_csv(
             row.school_en.as_deref().unwrap_or(""),
             row.school_cy.as_deref().unwrap_or(""),
         );
+        let cells = [
+            row.name.as_str(),
+            row.email.as_str(),
+            school,
+            row.status.as_str(),
+            &row.waitlist_position
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            &row.applied_at.format("%Y-%m-%d %H:%M").to_string(),
+        ];
         writer
-            .write_record([
-                row.name.as_str(),
-                row.email.as_str(),
-                school,
-                row.status.as_str(),
-                &row.waitlist_position
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-                &row.applied_at.format("%Y-%m-%d %H:%M").to_string(),
-            ])
+            .write_record(cells.map(defuse_formula))
             .map_err(anyhow::Error::from)?;
     }
     let body = writer
