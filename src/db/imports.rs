@@ -216,23 +216,23 @@ pub fn load_known(conn: &mut DbConnection, kind: ImportKind) -> QueryResult<Know
                 .into_iter()
                 .map(|(code, name, cohort, programme)| ((code, name), (cohort, programme)))
                 .collect();
-            known.enrolments = enrolments::table
+            // One read of the applications gives both what each (person, cohort) holds and
+            // which programmes each person has a live application to.
+            let applications = enrolments::table
                 .select((
                     enrolments::person_id,
                     enrolments::cohort_id,
+                    enrolments::programme_id,
                     enrolments::status,
                     enrolments::active,
                 ))
-                .load::<(String, String, String, bool)>(conn)?
-                .into_iter()
-                .map(|(person, cohort, status, live)| ((person, cohort), (status, live)))
-                .collect();
-            known.live_in_programme = enrolments::table
-                .filter(enrolments::active)
-                .select((enrolments::person_id, enrolments::programme_id))
-                .load::<(String, String)>(conn)?
-                .into_iter()
-                .collect();
+                .load::<(String, String, String, String, bool)>(conn)?;
+            for (person, cohort, programme, status, live) in applications {
+                if live {
+                    known.live_in_programme.insert((person.clone(), programme));
+                }
+                known.enrolments.insert((person, cohort), (status, live));
+            }
         }
         ImportKind::Careers => {
             known.people = person_ids(conn)?;
