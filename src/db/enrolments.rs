@@ -153,11 +153,16 @@ pub fn waitlist_position(
         .get_result(conn)
 }
 
+/// The first in the queue whose account is active. A deactivated person cannot sign in to
+/// take up a seat, so they are passed over (keeping their place, should they come back) rather
+/// than given a seat that someone able to use it is waiting for.
 pub fn first_waitlisted(
     conn: &mut DbConnection,
     cohort_id: &str,
 ) -> QueryResult<Option<Enrolment>> {
     enrolments::table
+        .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
+        .filter(people::active.eq(true))
         .filter(enrolments::cohort_id.eq(cohort_id))
         .filter(enrolments::status.eq(EnrolmentStatus::Waitlisted.as_str()))
         .order(enrolments::waitlist_ticket.asc())

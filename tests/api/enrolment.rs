@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use llwybr::domain::role::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{problem, spawn_app};
+use crate::helpers::{TestApp, problem, spawn_app};
 
 #[tokio::test]
 async fn three_hundred_simultaneous_applicants_fill_thirty_seats_and_queue_in_order() {
@@ -246,6 +246,79 @@ async fn a_withdrawal_gives_the_seat_to_the_head_of_the_waiting_list_and_tells_t
         again.status(),
         409,
         "a withdrawn application cannot be withdrawn again"
+    );
+}
+
+/// The cohort's roster, each entry under the person's email.
+async fn roster_by_email(app: &TestApp, token: &str, cohort: &str) -> BTreeMap<String, Value> {
+    let entries: Vec<Value> = app
+        .get_as(token, &format!("/api/v1/cohorts/{cohort}/roster"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    entries
+        .into_iter()
+        .map(|e| (e["email"].as_str().unwrap_or("").to_owned(), e))
+        .collect()
+}
+
+/// A deactivated account cannot sign in to take up a seat: the seat goes to the next person
+/// in the queue, and the deactivated one keeps their place.
+#[tokio::test]
+async fn a_freed_seat_passes_over_a_deactivated_person_in_the_queue() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    let first = app.person("cyntaf@ysgol.cymru", &[], None, None);
+    let gone = app.person("wedi-mynd@ysgol.cymru", &[], None, None);
+    let third = app.person("trydydd@ysgol.cymru", &[], None, None);
+    let seat: Value = app
+        .apply(&first.token, &cohort)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(app.apply(&gone.token, &cohort).await.status(), 201);
+    assert_eq!(app.apply(&third.token, &cohort).await.status(), 201);
+    let gone_id =
+        roster_by_email(&app, &lead.token, &cohort).await["wedi-mynd@ysgol.cymru"]["person_id"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+    let deactivated = app
+        .post_as(
+            &admin.token,
+            &format!("/api/v1/admin/people/{gone_id}/deactivate"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(deactivated.status(), 200);
+
+    let withdrawn = app
+        .post_as(
+            &first.token,
+            &format!(
+                "/api/v1/applications/{}/withdraw",
+                seat["id"].as_str().unwrap_or("")
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+
+    let after = roster_by_email(&app, &lead.token, &cohort).await;
+    assert_eq!(after["trydydd@ysgol.cymru"]["status"], "confirmed");
+    assert_eq!(after["wedi-mynd@ysgol.cymru"]["status"], "waitlisted");
+    app.wait_for_email(&third.email, "is now yours").await;
+    assert!(
+        !app.sent_emails()
+            .iter()
+            .any(|e| e.to == gone.email && e.subject.contains("is now yours")),
+        "the deactivated person is not told of a seat"
     );
 }
 
