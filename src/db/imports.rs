@@ -218,21 +218,18 @@ pub fn load_known(conn: &mut DbConnection, kind: ImportKind) -> QueryResult<Know
                 .collect();
             // One read of the applications gives both what each (person, cohort) holds and
             // which programmes each person has a live application to.
-            let applications = enrolments::table
-                .select((
-                    enrolments::person_id,
-                    enrolments::cohort_id,
-                    enrolments::programme_id,
-                    enrolments::status,
-                    enrolments::active,
-                ))
-                .load::<(String, String, String, String, bool)>(conn)?;
-            for (person, cohort, programme, status, live) in applications {
-                if live {
-                    known.live_in_programme.insert((person.clone(), programme));
+            let applications = applications_held(conn)?;
+            for held in &applications {
+                if held.live {
+                    known
+                        .live_in_programme
+                        .insert((held.person_id.clone(), held.programme_id.clone()));
                 }
-                known.enrolments.insert((person, cohort), (status, live));
             }
+            known.enrolments = one_per_person_and_cohort(applications)
+                .into_iter()
+                .map(|(key, held)| (key, (held.status, held.live)))
+                .collect();
         }
         ImportKind::Careers => {
             known.people = person_ids(conn)?;
@@ -665,6 +662,51 @@ fn morning(date: Option<NaiveDate>, now: NaiveDateTime) -> NaiveDateTime {
     date.and_then(|d| d.and_hms_opt(9, 0, 0)).unwrap_or(now)
 }
 
+/// An application already in the database, as an import of applications sees it.
+#[derive(Debug, Clone, Queryable)]
+struct Held {
+    id: String,
+    person_id: String,
+    cohort_id: String,
+    programme_id: String,
+    status: String,
+    live: bool,
+    applied_at: NaiveDateTime,
+}
+
+fn applications_held(conn: &mut DbConnection) -> QueryResult<Vec<Held>> {
+    enrolments::table
+        .select((
+            enrolments::id,
+            enrolments::person_id,
+            enrolments::cohort_id,
+            enrolments::programme_id,
+            enrolments::status,
+            enrolments::active,
+            enrolments::applied_at,
+        ))
+        .load(conn)
+}
+
+/// The application a row of a file for (person, cohort) refers to. A person may have several
+/// in one cohort (withdrawn, then applied again): the live one, as there is at most one and it
+/// is what the person holds now, or else the latest. Checking a file and applying it must pick
+/// the same one, whatever order the database returns them in.
+fn one_per_person_and_cohort(held: Vec<Held>) -> HashMap<(String, String), Held> {
+    let mut chosen: HashMap<(String, String), Held> = HashMap::new();
+    for application in held {
+        let key = (application.person_id.clone(), application.cohort_id.clone());
+        let rank = |a: &Held| (a.live, a.applied_at, a.id.clone());
+        match chosen.get(&key) {
+            Some(kept) if rank(kept) >= rank(&application) => {}
+            _ => {
+                chosen.insert(key, application);
+            }
+        }
+    }
+    chosen
+}
+
 /// Whether an application in `status` holds a seat in its cohort, and whether it is live (a
 /// completed one is: it stops the person applying to the programme again).
 fn seat_and_live(status: &str) -> (i32, bool) {
@@ -681,17 +723,11 @@ pub fn apply_enrolments(
     actor: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<ImportSummary> {
-    let existing: HashMap<(String, String), (String, String)> = enrolments::table
-        .select((
-            enrolments::person_id,
-            enrolments::cohort_id,
-            enrolments::id,
-            enrolments::status,
-        ))
-        .load::<(String, String, String, String)>(conn)?
-        .into_iter()
-        .map(|(person, cohort, id, status)| ((person, cohort), (id, status)))
-        .collect();
+    let existing: HashMap<(String, String), (String, String)> =
+        one_per_person_and_cohort(applications_held(conn)?)
+            .into_iter()
+            .map(|(key, held)| (key, (held.id, held.status)))
+            .collect();
     let mut summary = ImportSummary::default();
     let mut audit = Audit {
         actor,
@@ -879,4 +915,63 @@ pub fn apply_careers(
     insert_all!(conn, career_entries::table, &new_rows);
     audit.write(conn)?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(id: &str, status: &str, live: bool, day: u32) -> Held {
+        Held {
+            id: id.into(),
+            person_id: "p".into(),
+            cohort_id: "c".into(),
+            programme_id: "prog".into(),
+            status: status.into(),
+            live,
+            applied_at: NaiveDate::from_ymd_opt(2026, 9, day)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn the_live_application_of_a_person_in_a_cohort_is_the_one_a_file_refers_to() {
+        let withdrawn_later = held("a", "withdrawn", false, 20);
+        let confirmed = held("b", "confirmed", true, 10);
+        let withdrawn_earlier = held("c", "withdrawn", false, 1);
+        for order in [
+            vec![
+                withdrawn_later.clone(),
+                confirmed.clone(),
+                withdrawn_earlier.clone(),
+            ],
+            vec![
+                confirmed.clone(),
+                withdrawn_earlier.clone(),
+                withdrawn_later.clone(),
+            ],
+        ] {
+            let chosen = one_per_person_and_cohort(order);
+            assert_eq!(chosen.len(), 1);
+            assert_eq!(chosen[&("p".to_owned(), "c".to_owned())].id, "b");
+        }
+    }
+
+    #[test]
+    fn without_a_live_one_the_latest_is_chosen() {
+        for order in [
+            vec![
+                held("x", "withdrawn", false, 1),
+                held("y", "withdrawn", false, 2),
+            ],
+            vec![
+                held("y", "withdrawn", false, 2),
+                held("x", "withdrawn", false, 1),
+            ],
+        ] {
+            let chosen = one_per_person_and_cohort(order);
+            assert_eq!(chosen[&("p".to_owned(), "c".to_owned())].id, "y");
+        }
+    }
 }
