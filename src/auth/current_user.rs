@@ -48,6 +48,98 @@ impl CurrentUser {
     pub fn language(&self) -> Language {
         Language::parse(&self.person.preferred_language).unwrap_or_default()
     }
+
+    /// Whether the person may change the programme and add cohorts to it: an admin, or a lead
+    /// whose grant is for every programme (no programme named) or names this one. An admin
+    /// who grants "programme lead for NPQH" means NPQH only.
+    pub fn runs_programme(&self, programme_id: &str) -> bool {
+        self.has(Role::ConsortiumAdmin)
+            || self
+                .lead_grants()
+                .any(|scope| scope.is_none_or(|p| p == programme_id))
+    }
+
+    /// Whether the person may add programmes to the catalogue: an admin, or a lead for every
+    /// programme. A lead for named programmes runs those only.
+    pub fn may_create_programmes(&self) -> bool {
+        self.has(Role::ConsortiumAdmin) || self.lead_grants().any(|scope| scope.is_none())
+    }
+
+    /// The programme each programme-lead grant names, `None` for a grant for every programme.
+    fn lead_grants(&self) -> impl Iterator<Item = Option<&str>> {
+        self.grants
+            .iter()
+            .filter(|g| g.role() == Some(Role::ProgrammeLead))
+            .map(|g| g.programme_id.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDateTime;
+
+    use super::*;
+
+    fn grant(role: Role, programme_id: Option<&str>) -> RoleGrant {
+        RoleGrant {
+            id: "g".into(),
+            person_id: "p".into(),
+            role: role.as_str().into(),
+            school_id: None,
+            local_authority_id: None,
+            programme_id: programme_id.map(str::to_owned),
+            granted_by: None,
+            granted_at: NaiveDateTime::default(),
+        }
+    }
+
+    fn user(grants: Vec<RoleGrant>) -> CurrentUser {
+        CurrentUser {
+            person: Person {
+                id: "p".into(),
+                ..Person::default()
+            },
+            grants,
+        }
+    }
+
+    #[test]
+    fn a_lead_for_named_programmes_runs_those_only() {
+        let scoped = user(vec![
+            grant(Role::ProgrammeLead, Some("npqh")),
+            grant(Role::ProgrammeLead, Some("mlp")),
+        ]);
+        assert!(scoped.runs_programme("npqh"));
+        assert!(scoped.runs_programme("mlp"));
+        assert!(!scoped.runs_programme("nth"));
+        assert!(!scoped.may_create_programmes());
+    }
+
+    #[test]
+    fn a_lead_for_every_programme_and_an_admin_run_any() {
+        for someone in [
+            user(vec![grant(Role::ProgrammeLead, None)]),
+            user(vec![
+                grant(Role::ProgrammeLead, Some("npqh")),
+                grant(Role::ProgrammeLead, None),
+            ]),
+            user(vec![grant(Role::ConsortiumAdmin, None)]),
+        ] {
+            assert!(someone.runs_programme("nth"));
+            assert!(someone.may_create_programmes());
+        }
+    }
+
+    #[test]
+    fn no_one_else_runs_a_programme() {
+        let teacher = user(vec![grant(Role::Participant, None), {
+            let mut head = grant(Role::Headteacher, None);
+            head.school_id = Some("s".into());
+            head
+        }]);
+        assert!(!teacher.runs_programme("npqh"));
+        assert!(!teacher.may_create_programmes());
+    }
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

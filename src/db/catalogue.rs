@@ -143,6 +143,14 @@ pub fn active_programmes(conn: &mut DbConnection) -> QueryResult<Vec<Programme>>
         .load(conn)
 }
 
+/// Every programme, those out of the catalogue too, by English title.
+pub fn all_programmes(conn: &mut DbConnection) -> QueryResult<Vec<Programme>> {
+    programmes::table
+        .order(programmes::title_en.asc())
+        .select(Programme::as_select())
+        .load(conn)
+}
+
 pub fn insert_cohort(conn: &mut DbConnection, cohort: &NewCohort<'_>) -> QueryResult<()> {
     diesel::insert_into(cohorts::table)
         .values(cohort)
@@ -324,6 +332,14 @@ pub struct ProgrammeChanges {
     pub eligibility_rules: Option<String>,
     pub active: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Marks the programme changed at `at`: the first write of a change, which takes the row's
+/// lock (and SQLite's write lock) before anything is read. 0 when there is no such programme.
+pub fn touch_programme(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(programmes::table.find(id))
+        .set(programmes::updated_at.eq(at))
+        .execute(conn)
 }
 
 pub fn update_programme(

@@ -7,7 +7,7 @@ use super::DbConnection;
 use super::schema::{local_authorities, password_resets, people, role_grants, schools};
 use crate::domain::role::Role;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, Default, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = people)]
 pub struct Person {
     pub id: String,

@@ -3,7 +3,12 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::career::CareerStep;
+use super::FieldError;
+use super::career::{CAREER_ROLES, CareerStep};
+use super::role::Role;
+
+/// The longest "appointed within" a programme may ask for: 50 years, a whole career.
+pub const MAX_APPOINTED_WITHIN_MONTHS: u32 = 600;
 
 /// Rules beyond the target stages, stored with the programme as JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -24,6 +29,31 @@ impl EligibilityRules {
     /// Whether checking these rules looks at the applicant's career history at all.
     pub fn needs_career(&self) -> bool {
         !self.roles.is_empty() || self.appointed_within_months.is_some()
+    }
+
+    /// What is wrong with the rules, each as an error on `field`: a stage not on the
+    /// continuum (`known_stages`), a role that is neither Llwybr's nor a career role (no one
+    /// would ever hold it, so no one could apply), or a period that is not a number of months.
+    pub fn problems(&self, field: &'static str, known_stages: &[String]) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        if self
+            .min_stage
+            .as_ref()
+            .is_some_and(|s| !known_stages.contains(s))
+        {
+            problems.push(FieldError::new(field, "error-stage-unknown"));
+        }
+        let known_role = |r: &str| Role::parse(r).is_some() || CAREER_ROLES.contains(&r);
+        if self.roles.iter().any(|r| !known_role(r)) {
+            problems.push(FieldError::new(field, "error-eligibility-role-unknown"));
+        }
+        if self
+            .appointed_within_months
+            .is_some_and(|m| !(1..=MAX_APPOINTED_WITHIN_MONTHS).contains(&m))
+        {
+            problems.push(FieldError::new(field, "error-eligibility-months-invalid"));
+        }
+        problems
     }
 
     /// Reads the stored JSON; a blank or unreadable value means no further rules.
@@ -113,6 +143,40 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rules_name_known_stages_roles_and_a_real_period() {
+        let known = vec!["future_senior_leader".to_owned()];
+        let good = EligibilityRules {
+            min_stage: Some("future_senior_leader".into()),
+            roles: vec!["headteacher".into(), "acting_head".into()],
+            appointed_within_months: Some(24),
+        };
+        assert!(good.problems("eligibility", &known).is_empty());
+        let bad = EligibilityRules {
+            min_stage: Some("astronaut".into()),
+            roles: vec!["headteacher".into(), "head teacher".into()],
+            appointed_within_months: Some(0),
+        };
+        let keys: Vec<&str> = bad
+            .problems("eligibility", &known)
+            .iter()
+            .map(|e| e.message_key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "error-stage-unknown",
+                "error-eligibility-role-unknown",
+                "error-eligibility-months-invalid"
+            ]
+        );
+        let too_long = EligibilityRules {
+            appointed_within_months: Some(MAX_APPOINTED_WITHIN_MONTHS + 1),
+            ..EligibilityRules::default()
+        };
+        assert_eq!(too_long.problems("eligibility", &known).len(), 1);
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()

@@ -273,3 +273,170 @@ async fn an_unknown_provider_is_named_as_a_field_error_and_nothing_is_stored() {
     let created: Value = created.json().await.expect("json");
     assert_eq!(created["provider_id"], provider.as_str());
 }
+
+/// An admin who makes someone "programme lead" for one programme means that programme: the
+/// lead changes it and adds cohorts to it, and neither changes nor adds to any other, nor adds
+/// programmes of their own. A lead for every programme (no programme named) does all of it.
+#[tokio::test]
+async fn a_lead_for_one_programme_runs_that_programme_only() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let (theirs, _) = app
+        .programme_with_cohort(&admin, "npqh", false, &[], 10)
+        .await;
+    let (other, _) = app
+        .programme_with_cohort(&admin, "mldp", false, &[], 10)
+        .await;
+    let scoped = app.person("arweinydd@darparwr.cymru", &[], None, None);
+    let me: Value = app.me(&scoped.token).await.json().await.expect("json");
+    let scoped_id = me["id"].as_str().unwrap_or("").to_owned();
+    let granted = app
+        .post_as(
+            &admin.token,
+            &format!("/api/v1/admin/people/{scoped_id}/roles"),
+            &json!({"role": "programme_lead", "programme_id": theirs}),
+        )
+        .await;
+    assert!(granted.status().is_success(), "{}", granted.status());
+
+    let rename = |title: &str| json!({ "title_en": title });
+    let own = app
+        .client
+        .patch(app.url(&format!("/api/v1/programmes/{theirs}")))
+        .bearer_auth(&scoped.token)
+        .json(&rename("NPQH, 2027 edition"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(own.status(), 200);
+    let foreign = app
+        .client
+        .patch(app.url(&format!("/api/v1/programmes/{other}")))
+        .bearer_auth(&scoped.token)
+        .json(&rename("Taken over"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(foreign.status(), 403);
+
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let cohort = json!({
+        "name": "Cohort 2", "capacity": 12, "starts_on": day(60), "ends_on": day(200),
+        "language_medium": "welsh"
+    });
+    let into_own = app
+        .post_as(
+            &scoped.token,
+            &format!("/api/v1/programmes/{theirs}/cohorts"),
+            &cohort,
+        )
+        .await;
+    assert_eq!(into_own.status(), 201);
+    let into_other = app
+        .post_as(
+            &scoped.token,
+            &format!("/api/v1/programmes/{other}/cohorts"),
+            &cohort,
+        )
+        .await;
+    assert_eq!(into_other.status(), 403);
+    let new_programme = json!({
+        "code": "own-idea", "title_en": "Own idea", "title_cy": "Syniad", "description_en": "x",
+        "description_cy": "x", "target_stages": [], "requires_endorsement": false,
+        "delivery_language": "welsh"
+    });
+    let created = app
+        .post_as(&scoped.token, "/api/v1/programmes", &new_programme)
+        .await;
+    assert_eq!(created.status(), 403);
+
+    let listed: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let title_of = |id: &str| {
+        listed.iter().find(|p| p["id"] == id).map(|p| {
+            (
+                p["title_en"].clone(),
+                p["cohorts"].as_array().map_or(0, Vec::len),
+            )
+        })
+    };
+    assert_eq!(title_of(&theirs), Some((json!("NPQH, 2027 edition"), 2)));
+    assert_eq!(
+        title_of(&other),
+        Some((json!("Middle Leadership Development Programme"), 1)),
+        "the refused changes changed nothing"
+    );
+
+    let everywhere = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let ok = app
+        .client
+        .patch(app.url(&format!("/api/v1/programmes/{other}")))
+        .bearer_auth(&everywhere.token)
+        .json(&rename("Middle leadership"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ok.status(), 200);
+    let created = app
+        .post_as(&everywhere.token, "/api/v1/programmes", &new_programme)
+        .await;
+    assert_eq!(created.status(), 201);
+}
+
+#[tokio::test]
+async fn rules_that_name_an_unknown_role_or_no_real_period_are_refused() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, _) = app
+        .programme_with_cohort(&lead, "nth", false, &[], 10)
+        .await;
+    let refused = app
+        .client
+        .patch(app.url(&format!("/api/v1/programmes/{programme}?lang=cy")))
+        .bearer_auth(&lead.token)
+        .json(&json!({
+            "title_en": "New to Headship",
+            "eligibility": {"roles": ["head teacher"], "appointed_within_months": 0}
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let body = problem(refused).await;
+    let messages: Vec<&str> = body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter(|e| e["field"] == "eligibility")
+                .filter_map(|e| e["message"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(messages.len(), 2, "{body}");
+    assert!(messages[0].contains("rôl"), "{}", messages[0]);
+    assert!(messages[1].contains("misoedd"), "{}", messages[1]);
+
+    let listed: Vec<Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        listed[0]["title_en"],
+        "Middle Leadership Development Programme"
+    );
+    assert_eq!(listed[0]["eligibility"]["roles"], json!([]));
+}

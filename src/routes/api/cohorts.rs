@@ -32,7 +32,8 @@ pub struct NewCohortRequest {
     pub venue: Option<String>,
 }
 
-/// Add a cohort to a programme (programme leads, who then lead it, and consortium admins).
+/// Add a cohort to a programme (the programme leads who run the programme, who then lead the
+/// cohort, and consortium admins).
 #[utoipa::path(post, path = "/api/v1/programmes/{id}/cohorts", tag = "catalogue", security(("bearer" = [])),
     params(("id" = String, Path, description = "Programme id")), request_body = NewCohortRequest,
     responses(
@@ -102,8 +103,12 @@ pub async fn create_cohort(
         return Err(AppError::Validation(errors));
     };
     let lead_id = user.has(Role::ProgrammeLead).then(|| user.id().to_owned());
+    let may_run = user.runs_programme(&programme_id);
     let cohort = db::run(&state.pool, move |conn| {
         catalogue::find_programme(&mut *conn, &programme_id)?.ok_or(AppError::NotFound)?;
+        if !may_run {
+            return Err(AppError::Forbidden);
+        }
         let id = uuid::Uuid::new_v4().to_string();
         let now = Utc::now().naive_utc();
         catalogue::insert_cohort(

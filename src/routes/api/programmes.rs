@@ -98,7 +98,8 @@ fn view(
     }
 }
 
-/// Create a programme (programme leads and consortium admins).
+/// Create a programme (consortium admins, and programme leads for every programme: a lead given
+/// named programmes runs those only).
 #[utoipa::path(post, path = "/api/v1/programmes", tag = "catalogue", security(("bearer" = [])), request_body = NewProgrammeRequest,
     responses(
         (status = 201, body = ProgrammeView),
@@ -122,7 +123,9 @@ pub async fn create_programme(
     user: &CurrentUser,
     body: NewProgrammeRequest,
 ) -> AppResult<ProgrammeView> {
-    user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
+    if !user.may_create_programmes() {
+        return Err(AppError::Forbidden);
+    }
     let mut errors: Vec<FieldError> = Vec::new();
     let mut keep =
         |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).unwrap_or_default();
@@ -161,13 +164,7 @@ pub async fn create_programme(
         if target_stages.iter().any(|s| !known.contains(s)) {
             errors.push(FieldError::new("target_stages", "error-stage-unknown"));
         }
-        if eligibility
-            .min_stage
-            .as_ref()
-            .is_some_and(|s| !known.contains(s))
-        {
-            errors.push(FieldError::new("eligibility", "error-stage-unknown"));
-        }
+        errors.extend(eligibility.problems("eligibility", &known));
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -319,8 +316,8 @@ pub struct ProgrammePatch {
     pub active: Option<bool>,
 }
 
-/// Change a programme (programme leads and consortium admins). Fields left out keep their
-/// value; the change is audited.
+/// Change a programme (consortium admins, and the programme leads who run it: those for every
+/// programme and those given this one). Fields left out keep their value; the change is audited.
 #[utoipa::path(patch, path = "/api/v1/programmes/{id}", tag = "catalogue", security(("bearer" = [])),
     params(("id" = String, Path, description = "Programme id")), request_body = ProgrammePatch,
     responses(
@@ -335,9 +332,19 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<ProgrammePatch>,
 ) -> AppResult<HttpResponse> {
+    let changed = update_programme(&state, &user, id.into_inner(), body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(changed))
+}
+
+/// Checks every field given, then changes the programme and audits the change; shared by the
+/// API and the lead's page. Only those who run the programme may (`runs_programme`).
+pub async fn update_programme(
+    state: &AppState,
+    user: &CurrentUser,
+    id: String,
+    body: ProgrammePatch,
+) -> AppResult<ProgrammeView> {
     user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
-    let body = body.into_inner();
-    let id = id.into_inner();
     let mut errors: Vec<FieldError> = Vec::new();
     let mut text = |field: &'static str, value: Option<String>, max: usize| {
         value.and_then(|v| {
@@ -365,9 +372,13 @@ pub async fn update(
         ));
     }
     let actor = user.id().to_owned();
+    let may_run = user.runs_programme(&id);
     let changed_id = id.clone();
     db::run(&state.pool, move |conn| {
-        let before = catalogue::find_programme(conn, &id)?.ok_or(AppError::NotFound)?;
+        catalogue::find_programme(conn, &id)?.ok_or(AppError::NotFound)?;
+        if !may_run {
+            return Err(AppError::Forbidden);
+        }
         let known: Vec<String> = stages::all(conn)?.into_iter().map(|s| s.code).collect();
         let mut target_stages = body.target_stages;
         if let Some(stages) = target_stages.as_mut() {
@@ -377,13 +388,8 @@ pub async fn update(
                 errors.push(FieldError::new("target_stages", "error-stage-unknown"));
             }
         }
-        if body
-            .eligibility
-            .as_ref()
-            .and_then(|e| e.min_stage.as_ref())
-            .is_some_and(|s| !known.contains(s))
-        {
-            errors.push(FieldError::new("eligibility", "error-stage-unknown"));
+        if let Some(eligibility) = &body.eligibility {
+            errors.extend(eligibility.problems("eligibility", &known));
         }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
@@ -406,6 +412,10 @@ pub async fn update(
             updated_at: Some(now),
         };
         db::transaction::<_, AppError, _>(conn, |conn| {
+            // The row is locked before it is read, so that the audit's "before" is what this
+            // change replaced, not what a change made meanwhile replaced.
+            catalogue::touch_programme(conn, &id, now)?;
+            let before = catalogue::find_programme(conn, &id)?.ok_or(AppError::NotFound)?;
             catalogue::update_programme(conn, &id, &changes)?;
             if let Some(stages) = &target_stages {
                 catalogue::set_target_stages(conn, &id, stages)?;
@@ -436,5 +446,5 @@ pub async fn update(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(load_one(&state, changed_id).await?))
+    load_one(state, changed_id).await
 }
