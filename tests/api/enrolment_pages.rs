@@ -488,3 +488,179 @@ async fn a_lead_moves_someone_to_another_cohort_from_the_cohort_page() {
     assert_eq!(mine[0]["cohort_name"], "Cohort 2");
     assert_eq!(mine[0]["status"], "confirmed");
 }
+
+#[tokio::test]
+async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
+    let app = spawn_app().await;
+    let api_lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, cohort) = app
+        .programme_with_cohort(&api_lead, "nth", false, &[], 10)
+        .await;
+    let lead = browser(&app, "lead@consortiwm.cymru").await;
+    let (_, overview) = page(&lead, &app, "/lead").await;
+    assert!(
+        overview.contains(&format!("href=\"/lead/programmes/{programme}\"")),
+        "{overview}"
+    );
+    let path = format!("/lead/programmes/{programme}");
+    let (status, form) = page(&lead, &app, &path).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("value=\"Middle Leadership Development Programme\""));
+
+    let mut fields = vec![
+        ("title_en", "New to Headship"),
+        ("title_cy", "Newydd i Brifathrawiaeth"),
+        ("description_en", "For heads in their first two years."),
+        (
+            "description_cy",
+            "Ar gyfer penaethiaid yn eu dwy flynedd gyntaf.",
+        ),
+        ("delivery_language", "welsh"),
+        ("requires_endorsement", "true"),
+        ("completion_min_attendance_pct", "75"),
+        ("target_stages", "new_headteacher"),
+        ("min_stage", ""),
+        ("roles", "headteacher"),
+        ("roles", "acting_head"),
+        ("appointed_within_months", "0"),
+        ("active", "true"),
+    ];
+    let refused = lead
+        .post(app.url(&format!("{path}?lang=cy")))
+        .form(&fields)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("misoedd ers penodi"), "{body}");
+    assert!(
+        body.contains("value=\"acting_head\" checked"),
+        "what was ticked stays ticked"
+    );
+    let unchanged: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        unchanged[0]["title_en"],
+        "Middle Leadership Development Programme"
+    );
+
+    fields.retain(|(name, _)| *name != "appointed_within_months");
+    fields.push(("appointed_within_months", "24"));
+    let saved = lead
+        .post(app.url(&path))
+        .form(&fields)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        saved.headers()["location"],
+        format!("{path}?saved=1").as_str()
+    );
+    let listed: Vec<serde_json::Value> = app
+        .client
+        .get(app.url("/api/v1/programmes"))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let changed = &listed[0];
+    assert_eq!(changed["title_en"], "New to Headship");
+    assert_eq!(changed["delivery_language"], "welsh");
+    assert_eq!(changed["requires_endorsement"], true);
+    assert_eq!(
+        changed["target_stages"],
+        serde_json::json!(["new_headteacher"])
+    );
+    assert_eq!(
+        changed["eligibility"],
+        serde_json::json!({"min_stage": null, "roles": ["headteacher", "acting_head"], "appointed_within_months": 24})
+    );
+
+    // Taking the programme out of the catalogue: the box left unticked.
+    fields.retain(|(name, _)| *name != "active");
+    let withdrawn = lead
+        .post(app.url(&path))
+        .form(&fields)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(withdrawn.status(), 303);
+    let (_, overview) = page(&lead, &app, "/lead").await;
+    assert!(overview.contains("not in the catalogue"), "{overview}");
+
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let settings = format!("/lead/cohorts/{cohort}/settings");
+    let backwards = lead
+        .post(app.url(&settings))
+        .form(&[
+            ("capacity", "10"),
+            ("starts_on", day(90).as_str()),
+            ("ends_on", day(80).as_str()),
+            ("status", "open"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(backwards.status(), 422);
+    let moved = lead
+        .post(app.url(&settings))
+        .form(&[
+            ("capacity", "10"),
+            ("starts_on", day(90).as_str()),
+            ("ends_on", day(270).as_str()),
+            ("status", "open"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(moved.status(), 303);
+    let (_, cohort_page) = page(&lead, &app, &format!("/lead/cohorts/{cohort}")).await;
+    assert!(cohort_page.contains(&format!("value=\"{}\"", day(90))));
+    assert!(cohort_page.contains(&format!("value=\"{}\"", day(270))));
+
+    // A lead for another programme only may not open this one's page.
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let (elsewhere, _) = app
+        .programme_with_cohort(&admin, "mldp", false, &[], 10)
+        .await;
+    app.person("arall@darparwr.cymru", &[], None, None);
+    let other_id = {
+        use diesel::prelude::*;
+        use llwybr::db::schema::people;
+        people::table
+            .filter(people::email.eq("arall@darparwr.cymru"))
+            .select(people::id)
+            .first::<String>(&mut app.db())
+            .expect("person")
+    };
+    let granted = app
+        .post_as(
+            &admin.token,
+            &format!("/api/v1/admin/people/{other_id}/roles"),
+            &serde_json::json!({"role": "programme_lead", "programme_id": elsewhere}),
+        )
+        .await;
+    assert!(granted.status().is_success());
+    let other = browser(&app, "arall@darparwr.cymru").await;
+    let (status, _) = page(&other, &app, &path).await;
+    assert_eq!(status, 403);
+    let (_, their_overview) = page(&other, &app, "/lead").await;
+    assert!(their_overview.contains(&format!("/lead/programmes/{elsewhere}")));
+    assert!(!their_overview.contains(&format!("/lead/programmes/{programme}")));
+    assert!(
+        !their_overview.contains("action=\"/lead/programmes\""),
+        "no form to add programmes"
+    );
+}

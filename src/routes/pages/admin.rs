@@ -2,12 +2,12 @@
 //! Plain forms; an import's page refreshes itself (no JavaScript) until the import finishes.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, LOCATION};
+use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::context::{FormState, Page, PageContext, render};
+use super::context::{FormState, Page, PageContext, render, see_other};
 use super::multipart;
 use crate::admin::imports::{self, ImportView};
 use crate::admin::organisations::{
@@ -57,12 +57,6 @@ fn admin(page: &Page) -> AppResult<CurrentUser> {
     let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
     require_admin(&user)?;
     Ok(user)
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, location))
-        .finish()
 }
 
 #[derive(Template)]

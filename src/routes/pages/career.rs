@@ -4,12 +4,11 @@
 //! each entry on an admin's page also has its own small form to delete it.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::context::{FormState, Page, PageContext, render};
+use super::context::{FormState, Page, PageContext, render, see_other};
 use crate::admin::people as admin_people;
 use crate::admin::require_admin;
 use crate::auth::CurrentUser;
@@ -219,12 +218,6 @@ async fn show(
             removal,
         },
     )
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, location))
-        .finish()
 }
 
 #[get("/profile/career")]

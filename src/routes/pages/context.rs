@@ -137,6 +137,14 @@ impl FormState {
     }
 }
 
+/// After a form is taken: the browser goes to `location` with a GET, so that reloading the page
+/// does not post the form again.
+pub fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
 pub fn render(status: StatusCode, template: &impl Template) -> AppResult<HttpResponse> {
     let body = template
         .render()

@@ -3,13 +3,12 @@
 //! post answered with a redirect, so nothing needs JavaScript.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::context::{Page, PageContext, render};
+use super::context::{Page, PageContext, render, see_other};
 use crate::applications::{self, ApplicationView};
 use crate::auth::{Authenticated, CurrentUser};
 use crate::db::catalogue;
@@ -21,12 +20,6 @@ use crate::domain::stage::ContinuumStage;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::state::AppState;
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, location))
-        .finish()
-}
 
 struct CohortRow {
     id: String,

@@ -5,11 +5,10 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 
-use super::context::{FormState, Page, PageContext, render};
+use super::context::{FormState, Page, PageContext, render, see_other};
 use crate::auth::CurrentUser;
 use crate::db::{self, catalogue};
 use crate::domain::FieldError;
@@ -23,12 +22,6 @@ use crate::evaluations::{
 };
 use crate::routes::api::evaluations::{ResultsQuery, programme_scope};
 use crate::state::AppState;
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, location))
-        .finish()
-}
 
 #[derive(Template)]
 #[template(path = "pages/evaluation_rounds.html")]

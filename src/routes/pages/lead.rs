@@ -4,12 +4,11 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::context::{FormState, Page, PageContext, render};
+use super::context::{FormState, Page, PageContext, render, see_other};
 use super::session::safe_next;
 use crate::applications::{self, RosterEntry};
 use crate::attendance::{self, AttendanceSummary, CompletionDecision, RegisterLine};
@@ -34,6 +33,8 @@ struct CohortPage {
     cohort_name: String,
     seats_taken: i32,
     capacity: i32,
+    starts_on: chrono::NaiveDate,
+    ends_on: chrono::NaiveDate,
     close_on: Option<chrono::NaiveDate>,
     status: String,
     /// The programme's other cohorts, to move people to.
@@ -75,6 +76,8 @@ async fn cohort_page(
             cohort_name: cohort.name,
             seats_taken: cohort.seats_taken,
             capacity: cohort.capacity,
+            starts_on: cohort.starts_on,
+            ends_on: cohort.ends_on,
             close_on: cohort.applications_close_on,
             status: cohort.status,
             siblings,
@@ -143,12 +146,6 @@ pub async fn add_session(
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
-}
-
-fn see_other(location: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, location))
-        .finish()
 }
 
 /// One participant's line of a register form.
@@ -290,7 +287,11 @@ pub async fn not_complete(
 struct OverviewPage {
     page: PageContext,
     cohorts: Vec<(catalogue::Cohort, String, String)>,
+    /// Those the person may add cohorts to: in the catalogue and theirs to run.
     programmes: Vec<(String, String, String)>,
+    /// Every programme theirs to run, with whether it is in the catalogue.
+    runs: Vec<(String, String, String, bool)>,
+    may_create_programmes: bool,
     stages: Vec<crate::domain::stage::ContinuumStage>,
     programme_form: FormState,
     cohort_form: FormState,
@@ -306,24 +307,34 @@ async fn overview_page(
 ) -> AppResult<HttpResponse> {
     user.require_any(&[Role::ProgrammeLead, Role::ConsortiumAdmin])?;
     let lead_id = (!user.has(Role::ConsortiumAdmin)).then(|| user.id().to_owned());
-    let (cohorts, programmes, stages) = db::run(&state.pool, move |conn| {
-        let programmes = catalogue::active_programmes(conn)?
+    let may_create_programmes = user.may_create_programmes();
+    let runner = user.clone();
+    let (cohorts, runs, stages) = db::run(&state.pool, move |conn| {
+        let runs: Vec<_> = catalogue::all_programmes(conn)?
             .into_iter()
-            .map(|p| (p.id, p.title_en, p.title_cy))
+            .filter(|p| runner.runs_programme(&p.id))
+            .map(|p| (p.id, p.title_en, p.title_cy, p.active))
             .collect();
         Ok((
             catalogue::cohorts_led_by(conn, lead_id.as_deref())?,
-            programmes,
+            runs,
             crate::db::stages::all(conn)?,
         ))
     })
     .await?;
+    let programmes = runs
+        .iter()
+        .filter(|(.., active)| *active)
+        .map(|(id, en, cy, _)| (id.clone(), en.clone(), cy.clone()))
+        .collect();
     render(
         status,
         &OverviewPage {
             page,
             cohorts,
             programmes,
+            runs,
+            may_create_programmes,
             stages,
             programme_form,
             cohort_form,
@@ -354,6 +365,15 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .unwrap_or("")
+}
+
+/// The last value posted for `name`, or `None` when the form did not have the field at all.
+fn sent(pairs: &[(String, String)], name: &str) -> Option<String> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
 }
 
 fn typed(pairs: &[(String, String)]) -> FormState {
@@ -400,7 +420,15 @@ pub async fn new_programme(
         Ok(_) => Ok(see_other("/lead?created=programme".into())),
         Err(error) => {
             let errors = form_errors(error, "code")?;
-            let form = typed(&pairs).with_errors(page.context.i18n.language, &errors);
+            // Each ticked stage is kept under a name of its own, as the form holds one value
+            // per name.
+            let form = pairs
+                .iter()
+                .filter(|(k, _)| k == "target_stages")
+                .fold(typed(&pairs), |form, (_, code)| {
+                    form.with_value(&format!("target_stages:{code}"), "true")
+                })
+                .with_errors(page.context.i18n.language, &errors);
             let empty = FormState::default();
             overview_page(
                 &state,
@@ -465,7 +493,7 @@ pub async fn new_cohort(
     }
 }
 
-/// Capacity, closing date and whether the cohort takes applications, from its page.
+/// Capacity, dates and whether the cohort takes applications, from its page.
 #[post("/lead/cohorts/{id}/settings")]
 pub async fn cohort_settings(
     state: web::Data<AppState>,
@@ -479,10 +507,12 @@ pub async fn cohort_settings(
     let capacity = field(&pairs, "capacity").trim();
     let patch = CohortPatch {
         capacity: Some(capacity.parse::<i64>().unwrap_or(0)),
+        // A date left out keeps what it was; one emptied is refused, as a cohort has both.
+        starts_on: sent(&pairs, "starts_on"),
+        ends_on: sent(&pairs, "ends_on"),
         applications_close_on: Some(field(&pairs, "applications_close_on").to_owned())
             .filter(|d| !d.trim().is_empty()),
         status: Some(field(&pairs, "status").to_owned()),
-        ..Default::default()
     };
     match update_cohort(&state, user.clone(), cohort_id.clone(), patch).await {
         Ok(_) => Ok(see_other(format!("/lead/cohorts/{cohort_id}"))),

@@ -18,6 +18,7 @@ pub mod lead;
 pub mod measures;
 pub mod multipart;
 pub mod profile;
+pub mod programme_editor;
 pub mod reports;
 pub mod session;
 
@@ -52,6 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(enrolment::decline)
         .service(lead::overview)
         .service(lead::new_programme)
+        .service(programme_editor::edit_programme)
+        .service(programme_editor::save_programme)
         .service(lead::new_cohort)
         .service(lead::cohort_settings)
         .service(lead::move_participant)
