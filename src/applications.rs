@@ -310,13 +310,9 @@ pub async fn apply(
                 let at = now();
                 let (status, ticket) = if programme.requires_endorsement {
                     (lifecycle::on_apply(true, false), None)
-                } else if catalogue::claim_seat(conn, &cohort.id)? {
-                    (lifecycle::on_apply(false, true), None)
                 } else {
-                    (
-                        lifecycle::on_apply(false, false),
-                        Some(catalogue::take_waitlist_ticket(conn, &cohort.id)?),
-                    )
+                    let (seat, ticket) = catalogue::seat_or_ticket(conn, &cohort.id)?;
+                    (lifecycle::on_apply(false, seat), ticket)
                 };
                 let id = crate::db::new_row_id();
                 enrolments::insert(
@@ -570,7 +566,7 @@ pub async fn decide_endorsement(
         db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
             let (to, ticket) = if endorse {
-                let seat = catalogue::claim_seat(conn, &loaded.cohort.id)?;
+                let (seat, ticket) = catalogue::seat_or_ticket(conn, &loaded.cohort.id)?;
                 let to = lifecycle::next(
                     loaded.status,
                     EnrolmentEvent::Endorse {
@@ -578,11 +574,6 @@ pub async fn decide_endorsement(
                     },
                 )
                 .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
-                let ticket = if seat {
-                    None
-                } else {
-                    Some(catalogue::take_waitlist_ticket(conn, &loaded.cohort.id)?)
-                };
                 (to, ticket)
             } else {
                 let to = lifecycle::next(loaded.status, EnrolmentEvent::Decline)
@@ -765,18 +756,6 @@ fn open_to_deferral(target: &Cohort, today: chrono::NaiveDate) -> bool {
     target.status == "open" && target.applications_close_on.is_none_or(|d| today <= d)
 }
 
-/// A seat in `cohort` if one is free, otherwise the next waiting-list ticket.
-fn seat_or_ticket(conn: &mut DbConnection, cohort: &Cohort) -> AppResult<(bool, Option<i64>)> {
-    if catalogue::claim_seat(conn, &cohort.id)? {
-        Ok((true, None))
-    } else {
-        Ok((
-            false,
-            Some(catalogue::take_waitlist_ticket(conn, &cohort.id)?),
-        ))
-    }
-}
-
 /// Defers an application to a later cohort of the same programme: this one is closed as
 /// deferred (its seat goes to the next in line) and a new one joins the later cohort, keeping
 /// the endorsement it had.
@@ -829,7 +808,7 @@ pub async fn defer(
             let (status, ticket) = if loaded.status == EnrolmentStatus::AwaitingEndorsement {
                 (EnrolmentStatus::AwaitingEndorsement, None)
             } else {
-                let (seat, ticket) = seat_or_ticket(conn, &target)?;
+                let (seat, ticket) = catalogue::seat_or_ticket(conn, &target.id)?;
                 (lifecycle::on_apply(false, seat), ticket)
             };
             let id = crate::db::new_row_id();
@@ -921,7 +900,7 @@ pub async fn move_to_cohort(
         .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
         db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
-            let (seat, ticket) = seat_or_ticket(conn, &target)?;
+            let (seat, ticket) = catalogue::seat_or_ticket(conn, &target.id)?;
             let to = lifecycle::next(
                 loaded.status,
                 EnrolmentEvent::Move {

@@ -249,15 +249,44 @@ pub fn release_seat(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<()>
     .map(|_| ())
 }
 
-/// The next ticket in the cohort's waiting list. The increment locks the cohort's row (or, on
-/// SQLite, the database) until the transaction ends, so tickets keep arrival order.
-pub fn take_waitlist_ticket(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<i64> {
+/// A seat in the cohort if one is free (`(true, None)`), otherwise the next ticket in its
+/// waiting list (`(false, Some(ticket))`).
+///
+/// On PostgreSQL the seat claim's condition is checked against the row as last committed, and
+/// a row that fails it is passed over without waiting: while another transaction is freeing a
+/// seat (a withdrawal, before it commits), the claim finds the cohort full. That transaction
+/// then finds no one waiting to promote and commits, leaving a seat free while this applicant
+/// is queued. The ticket's increment, which matches the row whatever it holds, does wait for
+/// it, and from then on holds the row: if a seat turned out to be free by then, it is taken
+/// (the ticket drawn is left unused: positions are ranks, so a gap in tickets shows nowhere).
+pub fn seat_or_ticket(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+) -> QueryResult<(bool, Option<i64>)> {
+    if claim_seat(conn, cohort_id)? {
+        return Ok((true, None));
+    }
+    let (ticket, seats_taken, capacity) = take_waitlist_ticket(conn, cohort_id)?;
+    if seats_taken < capacity && claim_seat(conn, cohort_id)? {
+        return Ok((true, None));
+    }
+    Ok((false, Some(ticket)))
+}
+
+/// The next ticket in the cohort's waiting list, with the seats taken and the capacity as they
+/// are once the row is held. The increment locks the cohort's row (or, on SQLite, the
+/// database) until the transaction ends, so tickets keep arrival order.
+fn take_waitlist_ticket(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<(i64, i32, i32)> {
     diesel::update(cohorts::table.filter(cohorts::id.eq(cohort_id)))
         .set(cohorts::waitlist_counter.eq(cohorts::waitlist_counter + 1))
         .execute(conn)?;
     cohorts::table
         .find(cohort_id)
-        .select(cohorts::waitlist_counter)
+        .select((
+            cohorts::waitlist_counter,
+            cohorts::seats_taken,
+            cohorts::capacity,
+        ))
         .first(conn)
 }
 

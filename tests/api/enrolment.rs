@@ -249,6 +249,45 @@ async fn a_withdrawal_gives_the_seat_to_the_head_of_the_waiting_list_and_tells_t
     );
 }
 
+/// On PostgreSQL a seat claim does not wait for a transaction that is freeing a seat: it sees
+/// the cohort full as last committed. An applicant arriving while a withdrawal is under way must
+/// still get the seat it frees, not a place in the queue behind a free seat.
+#[tokio::test]
+async fn a_seat_freed_while_someone_applies_goes_to_them_not_to_the_queue() {
+    use diesel::Connection;
+    use llwybr::db::catalogue;
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    let first = app.person("cyntaf@ysgol.cymru", &[], None, None);
+    assert_eq!(app.apply(&first.token, &cohort).await.status(), 201);
+
+    let mut freeing = app.db();
+    let mut arriving = app.db();
+    let arriving_cohort = cohort.clone();
+    let place = freeing
+        .transaction::<_, diesel::result::Error, _>(|freeing| {
+            catalogue::release_seat(freeing, &cohort)?;
+            let applicant = std::thread::spawn(move || {
+                llwybr::db::transaction::<_, diesel::result::Error, _>(&mut arriving, |conn| {
+                    catalogue::seat_or_ticket(conn, &arriving_cohort)
+                })
+            });
+            // Long enough for the applicant to meet the row this transaction holds.
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            Ok(applicant)
+        })
+        .expect("the seat is freed");
+    let place = place
+        .join()
+        .expect("the applicant's thread")
+        .expect("a seat or a ticket");
+    assert_eq!(place, (true, None), "the freed seat, not a ticket");
+}
+
 /// The cohort's roster, each entry under the person's email.
 async fn roster_by_email(app: &TestApp, token: &str, cohort: &str) -> BTreeMap<String, Value> {
     let entries: Vec<Value> = app
