@@ -167,11 +167,17 @@ pub fn status_for(
         .load(conn)
 }
 
-/// An email as its recipient reads it again in Llwybr.
-#[derive(Debug, Queryable)]
+/// Emails whose link sets the account's password. Their text is never shown again in Llwybr:
+/// anyone with a moment at a signed-in screen could ask for a reset, read the link there and
+/// keep the account after its owner changes the password.
+pub const PASSWORD_LINK_TEMPLATES: [&str; 2] = ["password_reset", "invitation"];
+
+/// An email as its recipient reads it again in Llwybr: its text is `None` for one that carries
+/// a link to set the password (`PASSWORD_LINK_TEMPLATES`).
+#[derive(Debug)]
 pub struct SentCopy {
     pub subject: String,
-    pub body_text: String,
+    pub body_text: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
 }
@@ -187,12 +193,24 @@ pub fn copies_for(
         .order(email_outbox::created_at.desc())
         .limit(limit)
         .select((
+            email_outbox::template,
             email_outbox::subject,
             email_outbox::body_text,
             email_outbox::created_at,
             email_outbox::sent_at,
         ))
-        .load(conn)
+        .load::<(String, String, String, NaiveDateTime, Option<NaiveDateTime>)>(conn)
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(template, subject, body, created_at, sent_at)| SentCopy {
+                    subject,
+                    body_text: (!PASSWORD_LINK_TEMPLATES.contains(&template.as_str()))
+                        .then_some(body),
+                    created_at,
+                    sent_at,
+                })
+                .collect()
+        })
 }
 
 #[cfg(test)]

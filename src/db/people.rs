@@ -158,13 +158,23 @@ pub fn set_password_hash(
     hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(people::table.find(person_id))
+    let changed = diesel::update(people::table.find(person_id))
         .set((
             people::password_hash.eq(hash),
             people::credentials_changed_at.eq(now),
             people::updated_at.eq(now),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    // Every other reset or invitation link still out would set it again: once a password is
+    // chosen, they are spent too.
+    diesel::update(
+        password_resets::table
+            .filter(password_resets::person_id.eq(person_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(now))
+    .execute(conn)?;
+    Ok(changed)
 }
 
 pub fn set_preferred_language(

@@ -157,3 +157,62 @@ async fn the_reset_email_follows_the_persons_language() {
         .await;
     assert!(email.text.contains("munud"), "{}", email.text);
 }
+
+/// Once a password is chosen, every other link still out is spent, and no link that sets a
+/// password is shown again on the emails page, where anyone at a signed-in screen could read it.
+#[tokio::test]
+async fn choosing_a_password_spends_every_other_link_and_none_is_shown_in_llwybr() {
+    let app = spawn_app().await;
+    let session = app.token_for("ceri@ysgol.cymru").await;
+    for _ in 0..2 {
+        let asked = app
+            .post_json(
+                "/api/v1/auth/password-reset",
+                &json!({ "email": "ceri@ysgol.cymru" }),
+            )
+            .await;
+        assert_eq!(asked.status(), 202);
+    }
+    let mut tokens = Vec::new();
+    for _ in 0..100 {
+        tokens = app
+            .sent_emails()
+            .iter()
+            .filter(|e| e.to == "ceri@ysgol.cymru" && e.subject.contains("Reset"))
+            .map(|e| token_in_link(&e.text))
+            .collect();
+        if tokens.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(tokens.len(), 2, "two reset emails");
+
+    let page = app.get_as(&session, "/emails").await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.expect("html");
+    assert!(page.contains("Reset your Llwybr password"), "{page}");
+    assert!(page.contains("shown in your inbox only"), "{page}");
+    for token in &tokens {
+        assert!(!page.contains(token.as_str()), "a live link on the page");
+    }
+
+    let used = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": tokens[1], "password": NEW_PASSWORD }),
+        )
+        .await;
+    assert_eq!(used.status(), 204);
+    let other = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({ "token": tokens[0], "password": "Somebody Else's 42 Password" }),
+        )
+        .await;
+    assert_eq!(other.status(), 422, "the other link is spent");
+    assert_eq!(
+        app.login("ceri@ysgol.cymru", NEW_PASSWORD).await.status(),
+        200
+    );
+}

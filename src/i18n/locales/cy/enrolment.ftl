@@ -115,3 +115,4 @@ applications-calendar-intro = Ychwanegwch y cyfeiriad preifat hwn at eich ap cal
 applications-calendar-make = Creu fy nghyfeiriad calendr
 endorsements-staff = Dysgu proffesiynol eich staff
 endorsements-staff-none = Nid oes neb o'ch ysgol wedi gwneud cais eto.
+emails-password-link-hidden = Mae'r e-bost hwn yn cynnwys dolen i osod eich cyfrinair, felly dim ond yn eich mewnflwch y mae i'w weld. Os na wnaethoch ofyn amdano, gallwch ei anwybyddu: mae eich cyfrinair yn aros fel y mae.

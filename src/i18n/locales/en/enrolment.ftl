@@ -112,3 +112,4 @@ applications-calendar-intro = Add this private address to your calendar app (Out
 applications-calendar-make = Make my calendar address
 endorsements-staff = Your staff's professional learning
 endorsements-staff-none = Nobody from your school has applied yet.
+emails-password-link-hidden = This email holds a link to set your password, so it is shown in your inbox only. If you did not ask for it, you can ignore it: your password stays as it is.
