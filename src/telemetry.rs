@@ -45,14 +45,23 @@ fn incoming_request_id(req: &ServiceRequest) -> Option<String> {
     plausible.then(|| value.to_owned())
 }
 
-/// The path as it may be logged. A calendar feed's address is its own credential (calendar
-/// apps cannot send a header), so the token in it is left out.
+/// Paths whose last part is a credential: a calendar feed's address (calendar apps cannot send
+/// a header) and an evaluation's link (it answers as the person it was sent to, unsigned in).
+const PATHS_WITH_TOKENS: [(&str, &str); 3] = [
+    ("/calendar/", "/calendar/{token}.ics"),
+    ("/evaluations/respond/", "/evaluations/respond/{token}"),
+    (
+        "/api/v1/evaluations/respond/",
+        "/api/v1/evaluations/respond/{token}",
+    ),
+];
+
+/// The path as it may be logged, with any token in it left out.
 pub fn loggable_path(path: &str) -> String {
-    if path.starts_with("/calendar/") {
-        "/calendar/{token}.ics".to_owned()
-    } else {
-        path.to_owned()
-    }
+    PATHS_WITH_TOKENS
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map_or_else(|| path.to_owned(), |(_, shown)| (*shown).to_owned())
 }
 
 /// Logs one line per request. Only the path is logged, never the query string, headers or
@@ -102,5 +111,22 @@ mod tests {
             "/calendar/{token}.ics"
         );
         assert_eq!(loggable_path("/api/v1/me/calendar"), "/api/v1/me/calendar");
+    }
+
+    #[test]
+    fn evaluation_links_never_reach_the_log() {
+        for (path, shown) in [
+            (
+                "/evaluations/respond/9f8e7d6c",
+                "/evaluations/respond/{token}",
+            ),
+            (
+                "/api/v1/evaluations/respond/9f8e7d6c",
+                "/api/v1/evaluations/respond/{token}",
+            ),
+        ] {
+            assert_eq!(loggable_path(path), shown);
+        }
+        assert_eq!(loggable_path("/evaluations"), "/evaluations");
     }
 }

@@ -593,7 +593,14 @@ fn find_by_key(conn: &mut DbConnection, key: &InvitationKey) -> AppResult<store:
             person_id,
         } => store::find_invitation(conn, invitation_id)?.filter(|i| i.person_id == *person_id),
     };
-    invitation.ok_or(AppError::NotFound)
+    let invitation = invitation.ok_or(AppError::NotFound)?;
+    // A link answers as the person it was sent to, signed in or not: one whose account is
+    // switched off or erased no longer answers for anyone.
+    let person = crate::db::people::find_by_id(conn, &invitation.person_id)?;
+    if !person.is_some_and(|p| p.active && p.anonymised_at.is_none()) {
+        return Err(AppError::NotFound);
+    }
+    Ok(invitation)
 }
 
 pub fn load_invitation(conn: &mut DbConnection, key: &InvitationKey) -> AppResult<InvitationForm> {

@@ -1442,3 +1442,50 @@ async fn a_year_of_many_rounds_counts_them_all_and_lists_only_the_most_recent_co
     );
     assert_eq!(cohort_results["comments_total"], 255);
 }
+
+/// An evaluation link answers as the person it was sent to without signing in: once their
+/// account is switched off, it answers for no one and nothing is counted.
+#[tokio::test]
+async fn a_deactivated_persons_link_answers_nothing() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let (lead, cohort, _people) = cohort_with(&app, 1).await;
+    open_round(
+        &app,
+        &lead,
+        &cohort,
+        json!({ "kind": "end_of_programme", "closes_on": day(10) }),
+    )
+    .await;
+    let email = app
+        .wait_for_email("p1@ysgol.cymru", "Your evaluation")
+        .await;
+    let token = respond_token(&email.text);
+    let person_id: String = {
+        use llwybr::db::schema::people;
+        people::table
+            .filter(people::email.eq("p1@ysgol.cymru"))
+            .select(people::id)
+            .first(&mut app.db())
+            .expect("person")
+    };
+    let deactivated = app
+        .post_as(
+            &admin.token,
+            &format!("/api/v1/admin/people/{person_id}/deactivate"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(deactivated.status(), 200);
+
+    let refused = answer(&app, &token, full_answers(5, "Excellent")).await;
+    assert_eq!(refused.status(), 404);
+    assert_eq!(count_rows(&app), (0, 0, 0), "nothing counted");
+    let page = app
+        .client
+        .get(app.url(&format!("/evaluations/respond/{token}")))
+        .send()
+        .await
+        .expect("sent");
+    assert_ne!(page.status(), 200, "the form is not offered either");
+}
