@@ -171,6 +171,13 @@ impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // PostgreSQL refuses the NUL character in text (SQLite stores it); it can only have
+            // come from the request (`%00` in a path, a form or JSON), so it is the client's.
+            diesel::result::Error::DatabaseError(_, ref info)
+                if info.message().contains("0x00") =>
+            {
+                AppError::BadRequest("problem-text-nul")
+            }
             other => AppError::Internal(anyhow::Error::new(other).context("database query failed")),
         }
     }

@@ -226,3 +226,37 @@ async fn api_logout_clears_the_session_cookie() {
     let cookie = response.headers()["set-cookie"].to_str().unwrap_or("");
     assert!(cookie.starts_with("llwybr_session=;"), "{cookie}");
 }
+
+/// `%00` reaches the database as a NUL character, which PostgreSQL refuses in text: the
+/// client is told so, on either database, instead of a server error.
+#[tokio::test]
+async fn a_nul_character_is_the_clients_mistake_not_a_server_error() {
+    let app = spawn_app().await;
+    let token = app.token_for("ceri@ysgol.cymru").await;
+    let login = app
+        .client
+        .post(app.url("/api/v1/auth/login?lang=cy"))
+        .json(&json!({"email": "ceri\u{0}@ysgol.cymru", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("sent");
+    assert!(login.status().is_client_error(), "{}", login.status());
+    let body = problem(login).await;
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
+
+    let apply = app
+        .post_as(&token, "/api/v1/cohorts/%00/applications", &json!({}))
+        .await;
+    assert!(apply.status().is_client_error(), "{}", apply.status());
+    if app.database.is_postgres() {
+        let body = problem(apply).await;
+        assert_eq!(body["status"], 400);
+        assert!(
+            body["detail"].as_str().unwrap_or("").contains("NUL"),
+            "{body}"
+        );
+    }
+}

@@ -80,6 +80,7 @@ problem-validation-title = Nid yw rhywfaint o'r wybodaeth yn gywir
 problem-validation-detail = Gwiriwch y meysydd a restrir a rhowch gynnig arall arni.
 problem-bad-request-title = Nid oedd modd deall y cais
 problem-invalid-json = Rhaid i gorff y cais fod yn JSON dilys.
+problem-text-nul = Mae'r cais yn cynnwys nod NUL (%00), na all testun yn Llwybr ei gynnwys. Tynnwch ef a rhoi cynnig arall arni.
 problem-invalid-form = Nid oedd modd darllen y ffurflen. Rhowch gynnig arall arni.
 problem-invalid-query = Mae paramedr yn y cyfeiriad nad oedd modd ei ddarllen.
 problem-unauthenticated-title = Mae angen i chi fewngofnodi

@@ -80,6 +80,7 @@ problem-validation-title = Some of the information is not right
 problem-validation-detail = Check the fields listed and try again.
 problem-bad-request-title = The request could not be understood
 problem-invalid-json = The request body must be valid JSON.
+problem-text-nul = The request holds a NUL character (%00), which text in Llwybr cannot contain. Remove it and try again.
 problem-invalid-form = The form could not be read. Try again.
 problem-invalid-query = The address has a parameter that could not be read.
 problem-unauthenticated-title = You need to log in
