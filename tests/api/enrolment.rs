@@ -361,6 +361,49 @@ async fn a_freed_seat_passes_over_a_deactivated_person_in_the_queue() {
     );
 }
 
+/// A body may be left out, but one that is sent must be read: an unreadable reason does not
+/// withdraw the application as if none had been given.
+#[tokio::test]
+async fn a_withdrawal_with_an_unreadable_body_is_400_and_withdraws_nothing() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 2)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let applied: Value = app
+        .apply(&teacher.token, &cohort)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let path = format!(
+        "/api/v1/applications/{}/withdraw",
+        applied["id"].as_str().unwrap_or("")
+    );
+    let refused = app
+        .post_as(&teacher.token, &path, &json!({"reason": 42}))
+        .await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(problem(refused).await["code"], "bad_request");
+    let mine: Vec<Value> = app
+        .get_as(&teacher.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine[0]["status"], "confirmed");
+
+    let without_body = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&teacher.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(without_body.status(), 200, "no body is no reason");
+}
+
 #[tokio::test]
 async fn a_second_application_to_the_same_programme_is_409() {
     let app = spawn_app().await;

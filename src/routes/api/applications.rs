@@ -2,10 +2,11 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::optional_json::OptionalJson;
 use crate::applications::{self, ApplicationOutcome, ApplicationView, ApplyFor};
 use crate::auth::{Authenticated, CurrentUser};
 use crate::db;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::state::AppState;
 
 /// Apply for a cohort as the signed-in person (no body needed). The answer says whether the
@@ -24,14 +25,9 @@ pub async fn apply(
     state: web::Data<AppState>,
     user: Authenticated,
     cohort_id: web::Path<String>,
-    body: web::Bytes,
+    body: OptionalJson<ApplyFor>,
 ) -> AppResult<HttpResponse> {
-    // The body is optional, but one that is sent must be valid.
-    let request: ApplyFor = if body.iter().all(u8::is_ascii_whitespace) {
-        ApplyFor::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("problem-invalid-json"))?
-    };
+    let request = body.into_inner().unwrap_or_default();
     let outcome = applications::apply(&state, user, cohort_id.into_inner(), request).await?;
     Ok(HttpResponse::Created().json(outcome))
 }
@@ -55,8 +51,8 @@ pub struct ReasonRequest {
     pub reason: Option<String>,
 }
 
-fn reason(body: Option<web::Json<ReasonRequest>>) -> Option<String> {
-    crate::domain::reason::recorded(body.and_then(|b| b.into_inner().reason).as_deref())
+fn reason(body: OptionalJson<ReasonRequest>) -> Option<String> {
+    crate::domain::reason::recorded(body.into_inner().and_then(|b| b.reason).as_deref())
 }
 
 /// Withdraw your own application; a seat it held goes to the next person waiting.
@@ -71,7 +67,7 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: OptionalJson<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
     let outcome = applications::withdraw(&state, user, id.into_inner(), reason(body)).await?;
     Ok(HttpResponse::Ok().json(outcome))
@@ -89,7 +85,7 @@ pub async fn endorse(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: OptionalJson<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
     let outcome =
         applications::decide_endorsement(&state, user, id.into_inner(), true, reason(body)).await?;
@@ -108,7 +104,7 @@ pub async fn decline(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: OptionalJson<ReasonRequest>,
 ) -> AppResult<HttpResponse> {
     let outcome =
         applications::decide_endorsement(&state, user, id.into_inner(), false, reason(body))

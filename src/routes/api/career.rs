@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::optional_json::OptionalJson;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::{AppResult, Problem};
@@ -162,10 +163,10 @@ pub async fn delete_entry(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: Option<web::Json<CareerDeletion>>,
+    body: OptionalJson<CareerDeletion>,
 ) -> AppResult<HttpResponse> {
     // Clients often send a DELETE without a body: that is a missing reason, reported by field.
-    let reason = body.and_then(|b| b.into_inner().reason);
+    let reason = body.into_inner().and_then(|b| b.reason);
     let id = id.into_inner();
     db::run(&state.pool, move |conn| {
         career::delete_for(conn, &user, &id, reason.as_deref())

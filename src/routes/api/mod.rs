@@ -10,6 +10,7 @@ pub mod evaluations;
 pub mod me;
 pub mod measures;
 pub mod openapi;
+pub mod optional_json;
 pub mod programmes;
 pub mod reports;
 pub mod sessions;

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::optional_json::OptionalJson;
 use crate::applications::ApplicationOutcome;
 use crate::attendance::{
     self, AttendanceSummary, CompletionDecision, RegisterLine, RegisterOutcome, SessionPlan,
@@ -237,9 +238,9 @@ pub async fn complete(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: Option<web::Json<CompletionRequest>>,
+    body: OptionalJson<CompletionRequest>,
 ) -> AppResult<HttpResponse> {
-    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    let body = body.into_inner().unwrap_or_default();
     let decision = CompletionDecision::Complete {
         reason: note(body.reason),
         override_reason: note(body.override_reason),
@@ -260,9 +261,9 @@ pub async fn not_complete(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: Option<web::Json<CompletionRequest>>,
+    body: OptionalJson<CompletionRequest>,
 ) -> AppResult<HttpResponse> {
-    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    let body = body.into_inner().unwrap_or_default();
     let decision = CompletionDecision::NotComplete {
         reason: note(body.reason),
     };
