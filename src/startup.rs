@@ -136,11 +136,13 @@ impl Application {
     /// `server.shutdown_timeout_secs`), with the outbox worker, the session reminders, the
     /// evaluation job and (on SQLite) the log checkpoints running beside the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let (stop_outbox, outbox_stopped) = tokio::sync::watch::channel(false);
         let outbox = tokio::spawn(worker::run(
             self.pool.clone(),
             self.writer.clone(),
             self.mailer.clone(),
             self.settings.mail.clone(),
+            outbox_stopped,
         ));
         let reminders = tokio::spawn(crate::reminders::run(
             self.pool.clone(),
@@ -162,7 +164,16 @@ impl Application {
         let result = self.server.await;
         imports.abort();
         retention.abort();
-        outbox.abort();
+        // The outbox is asked to stop, not cut off: cut off between sending an email and
+        // recording it, it would send that email again after the lease.
+        let _ = stop_outbox.send(true);
+        let outbox_abort = outbox.abort_handle();
+        if tokio::time::timeout(worker::STOP_WAIT, outbox)
+            .await
+            .is_err()
+        {
+            outbox_abort.abort();
+        }
         reminders.abort();
         evaluations.abort();
         checkpoints.abort();

@@ -121,6 +121,22 @@ pub fn mark_sent(
     .execute(conn)
 }
 
+/// Gives back the claim on emails `ids` not tried, so that any process sends them at its next
+/// pass instead of after the lease: what a worker stopped in the middle of a batch leaves.
+pub fn release(conn: &mut DbConnection, ids: &[String], claim_token: &str) -> QueryResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(
+        email_outbox::table
+            .filter(email_outbox::id.eq_any(ids))
+            .filter(email_outbox::claim_token.eq(claim_token))
+            .filter(email_outbox::sent_at.is_null()),
+    )
+    .set(email_outbox::claimed_until.eq(None::<NaiveDateTime>))
+    .execute(conn)
+}
+
 /// Records a failed attempt and when to try again.
 pub fn mark_failed(
     conn: &mut DbConnection,

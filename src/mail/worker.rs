@@ -4,6 +4,7 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
+use tokio::sync::watch;
 
 use super::Mailer;
 use crate::config::MailSettings;
@@ -18,7 +19,21 @@ const LEASE_SECONDS: i64 = 300;
 /// after another under one claim, so the whole of it must fit in the lease: past the lease,
 /// another process may claim the emails not sent yet and send them too.
 const SEND_TIMEOUT: StdDuration = StdDuration::from_secs(10);
-const _: () = assert!(BATCH as u64 * SEND_TIMEOUT.as_secs() < LEASE_SECONDS as u64);
+/// How long a stopping server waits for the worker: the email being handed over, then the
+/// batch's outcomes written.
+pub const STOP_WAIT: StdDuration = StdDuration::from_secs(SEND_TIMEOUT.as_secs() + 5);
+
+/// Waits between attempts to record a batch's outcomes. The emails are sent by then: an
+/// outcome not recorded within the lease means they go again, so a failed write (a busy pool,
+/// a database restarting) is tried again while the lease lasts.
+const RECORD_RETRIES: [StdDuration; 4] = [
+    StdDuration::from_secs(1),
+    StdDuration::from_secs(4),
+    StdDuration::from_secs(10),
+    StdDuration::from_secs(30),
+];
+const _: () =
+    assert!(BATCH as u64 * SEND_TIMEOUT.as_secs() + 1 + 4 + 10 + 30 < LEASE_SECONDS as u64);
 
 const MAX_BACKOFF_SECONDS: i64 = 6 * 3600;
 
@@ -31,18 +46,30 @@ pub fn backoff_seconds(base: u64, attempts: i32) -> i64 {
         .min(MAX_BACKOFF_SECONDS)
 }
 
-pub async fn run(pool: DbPool, writer: Writer, mailer: Mailer, settings: MailSettings) {
+/// Sends due emails until `stop` turns true. A stop is seen between two emails, never in the
+/// middle of one: what was sent is recorded and the rest of the batch released, so a deploy
+/// neither loses an email nor sends one twice.
+pub async fn run(
+    pool: DbPool,
+    writer: Writer,
+    mailer: Mailer,
+    settings: MailSettings,
+    mut stop: watch::Receiver<bool>,
+) {
     let claim_token = uuid::Uuid::new_v4().to_string();
     let mut interval =
         tokio::time::interval(StdDuration::from_millis(settings.poll_interval_ms.max(10)));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
+    while !*stop.borrow() {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stop.changed() => continue,
+        }
         // A full batch means more are probably waiting: a burst of applications should drain
         // as fast as the SMTP server takes it, not a batch per poll.
         loop {
-            match drain_once(&pool, &writer, &mailer, &settings, &claim_token).await {
-                Ok(claimed) if claimed == BATCH as usize => continue,
+            match drain_once(&pool, &writer, &mailer, &settings, &claim_token, &stop).await {
+                Ok(claimed) if claimed == BATCH as usize && !*stop.borrow() => continue,
                 Ok(_) => break,
                 Err(error) => {
                     tracing::warn!(error = format!("{error:#}"), "outbox pass failed");
@@ -64,6 +91,7 @@ pub async fn drain_once(
     mailer: &Mailer,
     settings: &MailSettings,
     claim_token: &str,
+    stop: &watch::Receiver<bool>,
 ) -> anyhow::Result<usize> {
     let token = claim_token.to_owned();
     let claimed = writer
@@ -81,7 +109,12 @@ pub async fn drain_once(
         .await?;
     let count = claimed.len();
     let mut outcomes = Vec::with_capacity(count);
+    let mut untried = Vec::new();
     for email in claimed {
+        if *stop.borrow() {
+            untried.push(email.id);
+            continue;
+        }
         let outcome = tokio::time::timeout(SEND_TIMEOUT, mailer.send(&settings.from, &email))
             .await
             .unwrap_or_else(|_| {
@@ -94,23 +127,38 @@ pub async fn drain_once(
     }
     // One transaction records the whole batch: under a burst, a commit per email would compete
     // with the requests that queued them. A crash before it commits resends at most this batch.
-    let token = claim_token.to_owned();
-    let max_attempts = settings.max_attempts;
-    let retry_base = settings.retry_base_secs;
-    writer
-        .run(pool, move |conn| {
-            db::transaction::<_, AppError, _>(conn, |conn| {
-                record_outcomes(conn, outcomes, &token, max_attempts, retry_base)
-                    .map_err(AppError::Internal)
+    let outcomes = std::sync::Arc::new(outcomes);
+    let untried = std::sync::Arc::new(untried);
+    let mut waits = RECORD_RETRIES.iter();
+    loop {
+        let (token, outcomes, untried) =
+            (claim_token.to_owned(), outcomes.clone(), untried.clone());
+        let max_attempts = settings.max_attempts;
+        let retry_base = settings.retry_base_secs;
+        let recorded = writer
+            .run(pool, move |conn| {
+                db::transaction::<_, AppError, _>(conn, |conn| {
+                    record_outcomes(conn, &outcomes, &token, max_attempts, retry_base)
+                        .map_err(AppError::Internal)?;
+                    outbox::release(conn, &untried, &token)?;
+                    Ok(())
+                })
             })
-        })
-        .await?;
-    Ok(count)
+            .await;
+        match (recorded, waits.next()) {
+            (Ok(()), _) => return Ok(count),
+            (Err(error), None) => return Err(error.into()),
+            (Err(error), Some(wait)) => {
+                tracing::warn!(error = %error, "recording sent emails failed; trying again");
+                tokio::time::sleep(*wait).await;
+            }
+        }
+    }
 }
 
 fn record_outcomes(
     conn: &mut DbConnection,
-    outcomes: Vec<(OutboxEmail, anyhow::Result<()>)>,
+    outcomes: &[(OutboxEmail, anyhow::Result<()>)],
     token: &str,
     max_attempts: i32,
     retry_base: u64,
@@ -119,7 +167,7 @@ fn record_outcomes(
     let mut sent = Vec::new();
     for (email, outcome) in outcomes {
         let Err(error) = outcome else {
-            sent.push(email.id);
+            sent.push(email.id.clone());
             continue;
         };
         let attempts = email.attempts + 1;

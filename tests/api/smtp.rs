@@ -192,3 +192,75 @@ async fn two_outbox_workers_on_one_database_never_send_an_email_twice() {
         .expect("claimants");
     assert_eq!(claimants.len(), 2, "both workers sent some: {claimants:?}");
 }
+
+/// A server that stops takes its outbox worker down between two emails, not in the middle of
+/// one: the emails it claimed but did not try are given back at once, so that the next worker
+/// sends them at its next pass rather than after the claim runs out, and nothing is sent twice.
+#[tokio::test]
+async fn a_worker_stopped_in_a_batch_gives_back_what_it_did_not_send() {
+    use llwybr::db::group_commit::Writer;
+    use llwybr::mail::{Mailer, worker};
+
+    // This app's own worker polls once at its start and then not for an hour.
+    let app = spawn_app_with(|settings| settings.mail.poll_interval_ms = 3_600_000).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    {
+        let mut conn = app.db();
+        let now = chrono::Utc::now().naive_utc();
+        for i in 0..3 {
+            outbox::enqueue(
+                &mut conn,
+                &NewOutboxEmail {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    recipient_email: format!("athro{i}@ysgol.cymru"),
+                    recipient_name: format!("Athro {i}"),
+                    language: "cy".into(),
+                    template: "notice".into(),
+                    subject: format!("Neges {i}"),
+                    body_text: "Helo".into(),
+                    body_html: "<p>Helo</p>".into(),
+                    created_at: now,
+                    attempts: 0,
+                    next_attempt_at: now,
+                    about_person_id: None,
+                },
+            )
+            .expect("queued");
+        }
+    }
+    let writer = Writer::start(app.database.url()).expect("writer");
+    let mailer = Mailer::from_settings(&app.settings.mail).expect("mailer");
+    let (stop, stopped) = tokio::sync::watch::channel(true);
+    let claimed = worker::drain_once(
+        &app.pool,
+        &writer,
+        &mailer,
+        &app.settings.mail,
+        "stopping",
+        &stopped,
+    )
+    .await
+    .expect("a pass");
+    assert_eq!(claimed, 3);
+    assert!(app.sent_emails().is_empty(), "nothing sent once stopped");
+    let still_claimed: i64 = email_outbox::table
+        .filter(email_outbox::claimed_until.is_not_null())
+        .count()
+        .get_result(&mut app.db())
+        .expect("count");
+    assert_eq!(still_claimed, 0, "the claims are given back");
+
+    stop.send(false).expect("a receiver");
+    let sent = worker::drain_once(
+        &app.pool,
+        &writer,
+        &mailer,
+        &app.settings.mail,
+        "next",
+        &stopped,
+    )
+    .await
+    .expect("a pass");
+    assert_eq!(sent, 3, "another worker sends them at once");
+    assert_eq!(app.sent_emails().len(), 3);
+}
