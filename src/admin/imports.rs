@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use super::require_admin;
 use crate::auth::CurrentUser;
 use crate::config::Settings;
-use crate::db::imports::{self, ImportRecord, ImportSummary, NewImport};
+use crate::db::imports::{self, ImportRecord, ImportSummary, NewImport, Stopped};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::import::{self, CheckedRows, ImportKind, RowError};
 use crate::domain::language::Language;
@@ -124,7 +124,7 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
     };
     imports::set_progress(conn, id, "applying", total, total)?;
     let actor = created_by(conn, id)?;
-    db::transaction::<_, AppError, _>(conn, |conn| {
+    let applied = db::transaction::<_, ApplyError, _>(conn, |conn| {
         // The first statement writes, so that SQLite takes its write lock before any read.
         imports::set_progress(conn, id, "applying", total, total)?;
         let now = now();
@@ -132,13 +132,49 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
         let summary = match &rows {
             CheckedRows::Schools(rows) => imports::apply_schools(conn, rows, actor, now)?,
             CheckedRows::People(rows) => imports::apply_people(conn, rows, actor, now)?,
-            CheckedRows::Enrolments(rows) => imports::apply_enrolments(conn, rows, actor, now)?,
+            CheckedRows::Enrolments(rows) => {
+                match imports::apply_enrolments(conn, rows, actor, now) {
+                    Ok(summary) => summary,
+                    Err(Stopped::Database(error)) => return Err(error.into()),
+                    Err(Stopped::Changed(errors)) => return Err(ApplyError::Changed(errors)),
+                }
+            }
             CheckedRows::Careers(rows) => imports::apply_careers(conn, rows, actor, now)?,
         };
         let summary = serde_json::to_string(&summary).map_err(anyhow::Error::new)?;
         imports::finish(conn, id, "done", None, Some(summary), now)?;
         Ok(())
-    })
+    });
+    match applied {
+        Ok(()) => Ok(()),
+        // Undone: the person importing is told which rows no longer fit, as for a bad file.
+        Err(ApplyError::Changed(errors)) => fail(conn, id, &errors),
+        Err(ApplyError::App(error)) => Err(error),
+    }
+}
+
+/// Why the transaction applying a file was undone.
+enum ApplyError {
+    App(AppError),
+    Changed(Vec<RowError>),
+}
+
+impl From<AppError> for ApplyError {
+    fn from(error: AppError) -> Self {
+        ApplyError::App(error)
+    }
+}
+
+impl From<diesel::result::Error> for ApplyError {
+    fn from(error: diesel::result::Error) -> Self {
+        ApplyError::App(error.into())
+    }
+}
+
+impl From<anyhow::Error> for ApplyError {
+    fn from(error: anyhow::Error) -> Self {
+        ApplyError::App(AppError::Internal(error))
+    }
 }
 
 fn created_by(conn: &mut DbConnection, id: &str) -> AppResult<Option<String>> {

@@ -16,7 +16,9 @@ use super::schema::{
     local_authorities, people, programmes, role_grants, schools,
 };
 use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::import::{CareerRow, EnrolmentRow, ImportKind, Known, PersonRow, SchoolRow};
+use crate::domain::import::{
+    CareerRow, EnrolmentRow, IMPORTABLE_STATUSES, ImportKind, Known, PersonRow, RowError, SchoolRow,
+};
 use crate::domain::role::Role;
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
@@ -714,6 +716,21 @@ fn seat_and_live(status: &str) -> (i32, bool) {
         .map_or((0, false), |s| (i32::from(s.holds_seat()), s.is_active()))
 }
 
+/// Why applying a checked file of applications stopped, undoing all of it.
+#[derive(Debug)]
+pub enum Stopped {
+    Database(diesel::result::Error),
+    /// The database no longer fits the file as it was checked: an application the file would
+    /// change is under way now, or changed while it was applied.
+    Changed(Vec<RowError>),
+}
+
+impl From<diesel::result::Error> for Stopped {
+    fn from(error: diesel::result::Error) -> Self {
+        Stopped::Database(error)
+    }
+}
+
 /// Historic applications, known by (person, cohort); each gets its history entry. Those that
 /// hold a seat (completed or not) count in their cohort's seats taken, as any other does, so
 /// that the cohort takes no more people than it has room for after them.
@@ -722,7 +739,9 @@ pub fn apply_enrolments(
     rows: &[EnrolmentRow],
     actor: Option<&str>,
     now: NaiveDateTime,
-) -> QueryResult<ImportSummary> {
+) -> Result<ImportSummary, Stopped> {
+    // Read again here, inside the transaction that applies the file: a file is checked
+    // against what was there then, and an application may have been made since.
     let existing: HashMap<(String, String), (String, String)> =
         one_per_person_and_cohort(applications_held(conn)?)
             .into_iter()
@@ -737,6 +756,7 @@ pub fn apply_enrolments(
     let mut new_rows = Vec::new();
     let mut events = Vec::new();
     let mut seats_taken: HashMap<&str, i32> = HashMap::new();
+    let mut changed = Vec::new();
     let event = |enrolment_id: &str, from: Option<String>, to: &'static str| EventInsert {
         id: uuid::Uuid::new_v4().to_string(),
         enrolment_id: enrolment_id.to_owned(),
@@ -776,15 +796,36 @@ pub fn apply_enrolments(
                 summary.created += 1;
             }
             Some((_, status)) if status == row.status => summary.unchanged += 1,
+            Some((_, status)) if !IMPORTABLE_STATUSES.contains(&status.as_str()) => {
+                changed.push(RowError::new(
+                    row.row,
+                    "status",
+                    "import-error-enrolment-live",
+                ));
+            }
             Some((id, status)) => {
                 *seats_taken.entry(&row.cohort_id).or_default() += seat - seat_and_live(status).0;
-                diesel::update(enrolments::table.find(id))
-                    .set((
-                        enrolments::status.eq(row.status),
-                        enrolments::active.eq(live),
-                        enrolments::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
+                // Only from the status read: on PostgreSQL a withdrawal or a move may commit
+                // between the read and this write.
+                let updated = diesel::update(
+                    enrolments::table
+                        .find(id)
+                        .filter(enrolments::status.eq(status)),
+                )
+                .set((
+                    enrolments::status.eq(row.status),
+                    enrolments::active.eq(live),
+                    enrolments::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+                if updated == 0 {
+                    changed.push(RowError::new(
+                        row.row,
+                        "status",
+                        "import-error-changed-meanwhile",
+                    ));
+                    continue;
+                }
                 events.push(event(id, Some(status.clone()), row.status));
                 audit.push(
                     "enrolment.imported",
@@ -796,6 +837,9 @@ pub fn apply_enrolments(
                 summary.updated += 1;
             }
         }
+    }
+    if !changed.is_empty() {
+        return Err(Stopped::Changed(changed));
     }
     insert_all!(conn, enrolments::table, &new_rows);
     insert_all!(conn, enrolment_events::table, &events);

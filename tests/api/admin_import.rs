@@ -613,3 +613,57 @@ async fn imported_applications_hold_their_seats_and_a_completed_one_counts_as_li
     assert_eq!(view["status"], "failed", "{view}");
     assert_eq!(seats_taken(), 2);
 }
+
+/// A file is checked against the applications there when it was uploaded; one made between
+/// the check and the applying must not be overwritten by it. Applying reads them again and
+/// undoes everything when a row would change an application under way.
+#[tokio::test]
+async fn applying_refuses_to_overwrite_an_application_made_since_the_check() {
+    use llwybr::db::imports::{Stopped, apply_enrolments};
+    use llwybr::db::schema::cohorts;
+    use llwybr::domain::import::EnrolmentRow;
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    assert_eq!(app.apply(&teacher.token, &cohort).await.status(), 201);
+    let person_id: String = people::table
+        .filter(people::email.eq("athro@ysgol.cymru"))
+        .select(people::id)
+        .first(&mut app.db())
+        .expect("person");
+
+    let rows = vec![EnrolmentRow {
+        row: 2,
+        person_id,
+        cohort_id: cohort.clone(),
+        programme_id: programme,
+        status: "withdrawn",
+        applied_on: None,
+    }];
+    let now = chrono::Utc::now().naive_utc();
+    match apply_enrolments(&mut app.db(), &rows, None, now) {
+        Err(Stopped::Changed(errors)) => {
+            assert_eq!(errors.len(), 1);
+            assert_eq!(
+                (errors[0].row, errors[0].key.as_str()),
+                (2, "import-error-enrolment-live")
+            );
+        }
+        other => panic!("applied over a live application: {other:?}"),
+    }
+    let statuses: Vec<String> = enrolments::table
+        .select(enrolments::status)
+        .load(&mut app.db())
+        .expect("statuses");
+    assert_eq!(statuses, ["confirmed"]);
+    let taken: i32 = cohorts::table
+        .find(&cohort)
+        .select(cohorts::seats_taken)
+        .first(&mut app.db())
+        .expect("seats");
+    assert_eq!(taken, 1);
+}
