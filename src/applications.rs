@@ -433,8 +433,9 @@ pub fn fill_from_waitlist(
     programme: &Programme,
 ) -> AppResult<usize> {
     let mut promoted = 0;
+    let mut passed_over = std::collections::HashSet::new();
     while let Some(next) = enrolments::first_waitlisted(conn, &cohort.id)? {
-        if !catalogue::claim_seat(conn, &cohort.id)? {
+        if passed_over.contains(&next.id) || !catalogue::claim_seat(conn, &cohort.id)? {
             break;
         }
         let at = now();
@@ -451,7 +452,12 @@ pub fn fill_from_waitlist(
             None,
             at,
         )? {
-            return Err(AppError::Conflict("problem-changed-meanwhile"));
+            // The head of the queue withdrew or was moved while this ran (on PostgreSQL, where
+            // that can commit in between): the seat goes to whoever is next instead, rather
+            // than the withdrawal or capacity change that freed it failing.
+            catalogue::release_seat(conn, &cohort.id)?;
+            passed_over.insert(next.id);
+            continue;
         }
         enrolments::record_change(
             conn,

@@ -288,6 +288,78 @@ async fn a_seat_freed_while_someone_applies_goes_to_them_not_to_the_queue() {
     assert_eq!(place, (true, None), "the freed seat, not a ticket");
 }
 
+/// When the head of the queue withdraws while a freed seat is being given to them (on
+/// PostgreSQL the two can overlap), the seat goes to the next person, and the change that
+/// freed it goes through instead of failing.
+#[tokio::test]
+async fn a_seat_meant_for_someone_who_withdraws_meanwhile_goes_to_the_next() {
+    use diesel::prelude::*;
+    use llwybr::db::catalogue;
+    use llwybr::db::schema::enrolments;
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    for email in [
+        "cyntaf@ysgol.cymru",
+        "ail@ysgol.cymru",
+        "trydydd@ysgol.cymru",
+    ] {
+        let person = app.person(email, &[], None, None);
+        assert_eq!(app.apply(&person.token, &cohort).await.status(), 201);
+    }
+    let by_email = roster_by_email(&app, &lead.token, &cohort).await;
+    let id_of = |email: &str| {
+        by_email[email]["application_id"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (head, first) = (id_of("ail@ysgol.cymru"), id_of("cyntaf@ysgol.cymru"));
+
+    let mut withdrawing = app.db();
+    let mut freeing = app.db();
+    let (url, freeing_cohort) = (app.settings.public_url().to_owned(), cohort.clone());
+    let filled = withdrawing
+        .transaction::<_, diesel::result::Error, _>(|conn| {
+            diesel::update(enrolments::table.find(&head))
+                .set((
+                    enrolments::status.eq("withdrawn"),
+                    enrolments::active.eq(false),
+                ))
+                .execute(conn)?;
+            let filling = std::thread::spawn(move || {
+                llwybr::db::transaction::<_, llwybr::error::AppError, _>(&mut freeing, |conn| {
+                    diesel::update(enrolments::table.find(&first))
+                        .set((
+                            enrolments::status.eq("withdrawn"),
+                            enrolments::active.eq(false),
+                        ))
+                        .execute(conn)?;
+                    catalogue::release_seat(conn, &freeing_cohort)?;
+                    let cohort = catalogue::find_cohort(conn, &freeing_cohort)?
+                        .ok_or(llwybr::error::AppError::NotFound)?;
+                    let programme = catalogue::find_programme(conn, &cohort.programme_id)?
+                        .ok_or(llwybr::error::AppError::NotFound)?;
+                    llwybr::applications::fill_from_waitlist(conn, &url, &cohort, &programme)
+                })
+            });
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            Ok(filling)
+        })
+        .expect("the head of the queue withdraws");
+    let promoted = filled
+        .join()
+        .expect("the thread")
+        .expect("the seat is filled");
+    assert_eq!(promoted, 1);
+    let after = roster_by_email(&app, &lead.token, &cohort).await;
+    assert_eq!(after["trydydd@ysgol.cymru"]["status"], "confirmed");
+    assert_eq!(after["ail@ysgol.cymru"]["status"], "withdrawn");
+}
+
 /// The cohort's roster, each entry under the person's email.
 async fn roster_by_email(app: &TestApp, token: &str, cohort: &str) -> BTreeMap<String, Value> {
     let entries: Vec<Value> = app
