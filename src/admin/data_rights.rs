@@ -201,13 +201,8 @@ pub fn erase(conn: &mut DbConnection, user: &CurrentUser, person_id: &str) -> Ap
     if person.anonymised_at.is_some() {
         return Err(AppError::Conflict("admin-error-erased"));
     }
-    // An application under way would keep its seat, or its place in the queue, for no one.
-    let under_way: i64 = enrolments::table
-        .filter(enrolments::person_id.eq(&person.id))
-        .filter(enrolments::status.eq_any(EnrolmentStatus::UNDER_WAY.map(EnrolmentStatus::as_str)))
-        .count()
-        .get_result(conn)?;
-    if under_way > 0 {
+    // Told before any work is done; `anonymise` asks again under its claim.
+    if under_way(conn, &person.id)? {
         return Err(AppError::Conflict("admin-error-erase-under-way"));
     }
     if !anonymise(
@@ -216,20 +211,44 @@ pub fn erase(conn: &mut DbConnection, user: &CurrentUser, person_id: &str) -> Ap
         &person.email,
         Some(user.id()),
         "person.erased",
+        LAST_DAY,
     )? {
         return Err(AppError::Conflict("admin-error-erased"));
     }
     Ok(())
 }
 
-/// Anonymises one person in one transaction; false when someone else got there first (the
-/// conditional update is the claim, so several processes may run retention at once).
+/// A moment later than any a person is seen at: erasure asks for no retention cutoff.
+const LAST_DAY: NaiveDateTime = NaiveDateTime::new(
+    match chrono::NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(day) => day,
+        None => chrono::NaiveDate::MIN,
+    },
+    chrono::NaiveTime::MIN,
+);
+
+/// Whether the person has an application under way, which would keep its seat, or its place
+/// in the queue, for no one if they were anonymised.
+fn under_way(conn: &mut DbConnection, person_id: &str) -> QueryResult<bool> {
+    enrolments::table
+        .filter(enrolments::person_id.eq(person_id))
+        .filter(enrolments::status.eq_any(EnrolmentStatus::UNDER_WAY.map(EnrolmentStatus::as_str)))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
+/// Anonymises one person in one transaction; false when someone else got there first or the
+/// person has been seen since `unseen_since` (the conditional update is the claim, so several
+/// processes may run retention at once). Refused, undoing it, when the person turns out to
+/// have an application under way: one may have been made since the caller looked.
 fn anonymise(
     conn: &mut DbConnection,
     person_id: &str,
     email: &str,
     actor: Option<&str>,
     action: &str,
+    unseen_since: NaiveDateTime,
 ) -> AppResult<bool> {
     db::transaction::<_, AppError, _>(conn, |conn| {
         let now = now();
@@ -238,7 +257,12 @@ fn anonymise(
             people::table
                 .filter(people::id.eq(person_id))
                 .filter(people::email.eq(email))
-                .filter(people::anonymised_at.is_null()),
+                .filter(people::anonymised_at.is_null())
+                .filter(
+                    people::last_seen_at.lt(unseen_since).or(people::last_seen_at
+                        .is_null()
+                        .and(people::created_at.lt(unseen_since))),
+                ),
         )
         .set((
             people::email.eq(&placeholder),
@@ -256,6 +280,11 @@ fn anonymise(
         .execute(conn)?;
         if claimed == 0 {
             return Ok(false);
+        }
+        // Asked after the claim, which holds the person's row: an application made before it
+        // is seen here.
+        if under_way(conn, person_id)? {
+            return Err(AppError::Conflict("admin-error-erase-under-way"));
         }
         diesel::delete(password_resets::table.filter(password_resets::person_id.eq(person_id)))
             .execute(conn)?;
@@ -350,8 +379,18 @@ pub fn apply_retention(conn: &mut DbConnection, days: i64, now: NaiveDateTime) -
         .load(conn)?;
     let mut anonymised = 0;
     for (id, email) in due {
-        if anonymise(conn, &id, &email, None, "person.retention_anonymised")? {
-            anonymised += 1;
+        // Someone who signed in or applied since the list was read is left as they are.
+        match anonymise(
+            conn,
+            &id,
+            &email,
+            None,
+            "person.retention_anonymised",
+            cutoff,
+        ) {
+            Ok(true) => anonymised += 1,
+            Ok(false) | Err(AppError::Conflict(_)) => {}
+            Err(error) => return Err(error),
         }
     }
     Ok(anonymised)
