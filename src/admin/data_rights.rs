@@ -259,9 +259,11 @@ fn anonymise(
                 .filter(people::email.eq(email))
                 .filter(people::anonymised_at.is_null())
                 .filter(
-                    people::last_seen_at.lt(unseen_since).or(people::last_seen_at
-                        .is_null()
-                        .and(people::created_at.lt(unseen_since))),
+                    people::last_seen_at
+                        .lt(unseen_since)
+                        .or(people::last_seen_at
+                            .is_null()
+                            .and(people::created_at.lt(unseen_since))),
                 ),
         )
         .set((

@@ -383,14 +383,10 @@ fn answer_tallies(
         .map(|q| q.id.clone())
         .collect();
     let mut tallies: HashMap<String, Tally> = HashMap::new();
-    // Withheld rounds are anonymous and hold at most a couple of responses each: counting the
-    // whole scope and taking theirs away is exact, and spares a `NOT IN` list of every one.
-    // Local-authority figures never include anonymous rounds, so nothing is withheld there.
-    let withheld_filters = if authority.is_none() {
-        chunks_of(withheld)
-    } else {
-        Vec::new()
-    };
+    // Withheld rounds hold at most a couple of responses each (in the viewer's slice): counting
+    // the whole scope and taking theirs away, counted the same way, is exact, and spares a
+    // `NOT IN` list of every one.
+    let withheld_filters = chunks_of(withheld);
     let add = |tallies: &mut HashMap<String, Tally>,
                rows: Vec<(String, Option<i32>, i64)>,
                counted: Counted| {
@@ -408,7 +404,7 @@ fn answer_tallies(
     for chunk in &withheld_filters {
         add(
             &mut tallies,
-            store::answer_counts(conn, chunk, None)?,
+            store::answer_counts(conn, chunk, authority)?,
             Counted::Withheld,
         );
     }
@@ -432,7 +428,7 @@ fn answer_tallies(
         for chunk in &withheld_filters {
             add_text(
                 &mut tallies,
-                store::choice_counts(conn, chunk, None, &single_choice)?,
+                store::choice_counts(conn, chunk, authority, &single_choice)?,
                 Counted::Withheld,
             );
         }
@@ -526,12 +522,15 @@ pub fn compute_with(
     let at = now();
     let summaries: Vec<RoundSummary> = rounds.iter().map(|r| summarise(r, &tallies, at)).collect();
     // With one or two answers in, an anonymous round's figures are as good as a name: they are
-    // held back until enough people have answered.
+    // held back until enough people have answered. So are a local-authority officer's, named
+    // round or not: their slice of a cohort is their authority's staff, often one or two people
+    // whom the participation reports name.
     let withheld: Vec<&str> = rounds
         .iter()
         .zip(&summaries)
         .filter(|(round, summary)| {
-            round.anonymous && summary.responded < evaluation::MIN_ANONYMOUS_RESPONSES
+            (round.anonymous || authority.is_some())
+                && summary.responded < evaluation::MIN_ANONYMOUS_RESPONSES
         })
         .map(|(round, _)| round.id.as_str())
         .collect();

@@ -946,14 +946,15 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
     use llwybr::db::schema::{people, schools};
 
     let app = spawn_app().await;
-    let (lead, cohort, participants) = cohort_with(&app, 2).await;
+    let (lead, cohort, participants) = cohort_with(&app, 4).await;
     let school = app.school("Ysgol Gymraeg Treganna");
     let authority: String = {
         let mut conn = app.db();
-        diesel::update(people::table.filter(people::email.eq(&participants[0].email)))
+        let at_the_school: Vec<&str> = participants[..3].iter().map(|p| p.email.as_str()).collect();
+        diesel::update(people::table.filter(people::email.eq_any(at_the_school)))
             .set(people::school_id.eq(&school))
             .execute(&mut conn)
-            .expect("p1 works at the school");
+            .expect("p1 to p3 work at the school");
         schools::table
             .find(&school)
             .select(schools::local_authority_id)
@@ -990,35 +991,58 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
         json!({ "kind": "end_of_programme", "closes_on": day(10) }),
     )
     .await;
-    for (email, overall, comment) in [
-        ("p1@ysgol.cymru", 5, "Treganna comment"),
-        ("p2@ysgol.cymru", 1, "Elsewhere comment"),
-    ] {
-        let invitation = app.wait_for_email(email, "Your evaluation").await;
-        let stored = answer(
-            &app,
-            &respond_token(&invitation.text),
-            full_answers(overall, comment),
-        )
-        .await;
-        assert_eq!(stored.status(), 201);
-    }
-    let round_id = round["id"].as_str().expect("id");
-    for path in [
+    let round_id = round["id"].as_str().expect("id").to_owned();
+    let paths = [
         format!("/api/v1/evaluation-rounds/{round_id}/results"),
         format!("/api/v1/cohorts/{cohort}/evaluation-results"),
         "/api/v1/evaluation-results".to_owned(),
-    ] {
-        let response = app.get_as(&officer.token, &path).await;
+    ];
+    let answer_as = |email: &'static str, overall: i32, comment: &'static str| {
+        let app = &app;
+        async move {
+            let invitation = app.wait_for_email(email, "Your evaluation").await;
+            let stored = answer(
+                app,
+                &respond_token(&invitation.text),
+                full_answers(overall, comment),
+            )
+            .await;
+            assert_eq!(stored.status(), 201);
+        }
+    };
+    answer_as("p1@ysgol.cymru", 5, "Treganna comment").await;
+    answer_as("p4@ysgol.cymru", 1, "Elsewhere comment").await;
+    // One answer from the officer's authority is one person's answer: held back.
+    for path in &paths {
+        let results: Value = app
+            .get_as(&officer.token, path)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(results["responded"], 1, "{path}");
+        assert_eq!(results["withheld_rounds"], 1, "{path}");
+        assert_eq!(results["satisfaction_pct"], Value::Null, "{path}");
+        assert_eq!(results["overall_answered"], 0, "{path}");
+    }
+    answer_as("p2@ysgol.cymru", 4, "Treganna comment 2").await;
+    answer_as("p3@ysgol.cymru", 2, "Treganna comment 3").await;
+    for path in &paths {
+        let response = app.get_as(&officer.token, path).await;
         assert_eq!(response.status(), 200, "{path}");
         let results: Value = response.json().await.expect("json");
-        assert_eq!(results["invited"], 1, "{path}");
-        assert_eq!(results["responded"], 1, "{path}");
-        assert_eq!(results["satisfaction_pct"], 100.0, "{path}");
+        assert_eq!(results["invited"], 3, "{path}");
+        assert_eq!(results["responded"], 3, "{path}");
+        assert_eq!(results["withheld_rounds"], 0, "{path}");
+        assert_eq!(
+            (&results["satisfied"], &results["overall_answered"]),
+            (&json!(2), &json!(3)),
+            "{path}"
+        );
         assert_eq!(results["comments"], json!([]), "{path}");
         assert_eq!(results["comments_shown"], false, "{path}");
     }
-    // The lead sees both, with comments.
+    // The lead sees all four, with comments.
     let all: Value = app
         .get_as(
             &lead.token,
@@ -1028,9 +1052,9 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
         .json()
         .await
         .expect("json");
-    assert_eq!(all["responded"], 2);
+    assert_eq!(all["responded"], 4);
     assert_eq!(all["satisfaction_pct"], 50.0);
-    assert_eq!(all["comments"].as_array().map(Vec::len), Some(2));
+    assert_eq!(all["comments"].as_array().map(Vec::len), Some(4));
 }
 
 #[tokio::test]
