@@ -438,7 +438,10 @@ pub fn invite(
             return Err(AppError::Conflict("admin-error-inactive"));
         }
         let language = Language::parse(&person.preferred_language).unwrap_or_default();
-        let link = format!("{public_url}/password/reset?token={token}");
+        let link = format!(
+            "{public_url}/password/reset?token={token}&lang={}",
+            language.code()
+        );
         let email = compose::notice(
             &Recipient {
                 email: &person.email,

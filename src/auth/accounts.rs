@@ -238,10 +238,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
     let token = hex::encode(raw);
     let hashed = token_hash(&token);
     let ttl = state.settings.auth.password_reset_ttl_minutes;
-    let reset_url = format!(
-        "{}/password/reset?token={token}",
-        state.settings.public_url()
-    );
+    let public_url = state.settings.public_url().to_owned();
     db::run(&state.pool, move |conn| {
         let Some(person) = people::find_by_email(conn, email.as_str())? else {
             return Ok(());
@@ -266,6 +263,11 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
                 name: &person.name,
                 language: Language::parse(&person.preferred_language).unwrap_or_default(),
             };
+            // The page opens in the language of the email, whatever the browser prefers.
+            let reset_url = format!(
+                "{public_url}/password/reset?token={token}&lang={}",
+                recipient.language.code()
+            );
             outbox::enqueue(
                 conn,
                 &compose::password_reset(&recipient, &reset_url, ttl, now)?,

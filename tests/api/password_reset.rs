@@ -156,6 +156,29 @@ async fn the_reset_email_follows_the_persons_language() {
         .wait_for_email("gwen@ysgol.cymru", "Ailosod eich cyfrinair")
         .await;
     assert!(email.text.contains("munud"), "{}", email.text);
+    // The link opens the page in Welsh too, whatever the browser asks for, and the form posts
+    // back in Welsh.
+    let start = email.text.find("/password/reset?").expect("a link");
+    let path: String = email.text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert!(path.ends_with("&lang=cy"), "{path}");
+    let page = app
+        .client
+        .get(app.url(&path))
+        .header("accept-language", "en-GB")
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Dewis cyfrinair newydd"), "{page}");
+    assert!(
+        page.contains("action=\"/password/reset?lang=cy\""),
+        "{page}"
+    );
 }
 
 /// Once a password is chosen, every other link still out is spent, and no link that sets a
