@@ -38,6 +38,9 @@ pub enum AppError {
     /// Well-formed but refused by a rule (e.g. not eligible for a programme): 422 with the reason.
     #[error("refused ({0})")]
     Refused(&'static str),
+    /// A body past the size the route takes (actix's own refusal, put in the reader's words).
+    #[error("the request body is too large")]
+    TooLarge,
     #[error("the database is unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -61,6 +64,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Refused(_) => "refused",
+            AppError::TooLarge => "too_large",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -77,6 +81,7 @@ impl AppError {
             AppError::NotFound => "problem-not-found-title",
             AppError::Conflict(_) => "problem-conflict-title",
             AppError::Refused(_) => "problem-refused-title",
+            AppError::TooLarge => "problem-too-large-title",
             AppError::Unavailable => "problem-unavailable-title",
             AppError::Internal(_) => "problem-internal-title",
         }
@@ -91,6 +96,7 @@ impl AppError {
             AppError::Forbidden => "problem-forbidden-detail",
             AppError::AccountDeactivated => "problem-account-deactivated",
             AppError::NotFound => "problem-not-found-detail",
+            AppError::TooLarge => "problem-too-large-detail",
             AppError::Unavailable => "problem-unavailable-detail",
             AppError::Internal(_) => "problem-internal-detail",
         }
@@ -151,6 +157,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::AccountDeactivated => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

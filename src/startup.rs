@@ -21,6 +21,9 @@ use crate::routes::pages::error_page::render_errors;
 use crate::state::AppState;
 use crate::telemetry::log_requests;
 
+/// The largest form a page may post.
+const FORM_LIMIT_BYTES: usize = 512 * 1024;
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -85,7 +88,10 @@ impl Application {
                         .error_handler(|_, _| AppError::BadRequest("problem-invalid-json").into()),
                 )
                 .app_data(
+                    // Past actix's 16 KB: an evaluation form of ten questions with their
+                    // choices, or a register of a large cohort, is a long form.
                     web::FormConfig::default()
+                        .limit(FORM_LIMIT_BYTES)
                         .error_handler(|_, _| AppError::BadRequest("problem-invalid-form").into()),
                 )
                 .app_data(

@@ -667,3 +667,32 @@ async fn applying_refuses_to_overwrite_an_application_made_since_the_check() {
         .expect("seats");
     assert_eq!(taken, 1);
 }
+
+/// A file past the limit is refused before it reaches Llwybr's code: the answer is still a
+/// problem in the reader's language, not actix's English plain text.
+#[tokio::test]
+async fn a_file_too_large_is_refused_in_the_readers_language() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let body = "email,name\n".repeat(llwybr::admin::imports::MAX_FILE_BYTES / 11 + 2);
+    let refused = app
+        .client
+        .post(app.url("/api/v1/admin/imports/people?lang=cy"))
+        .bearer_auth(&admin.token)
+        .header("content-type", "text/csv")
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 413);
+    let problem = problem(refused).await;
+    assert_eq!(problem["code"], "too_large");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Rhy fawr")
+            || problem["title"] == "Rhy fawr",
+        "{problem}"
+    );
+}

@@ -39,12 +39,16 @@ pub async fn render_errors(
         .map(|id| id.0.clone())
         .unwrap_or_default();
     let response = next.call(req).await?;
-    let Some(error) = response
+    // actix refuses a body past its limit before any handler runs, in English plain text.
+    let too_large = AppError::TooLarge;
+    let error = match response
         .response()
         .error()
         .and_then(|e| e.as_error::<AppError>())
-    else {
-        return Ok(response.map_into_left_body());
+    {
+        Some(error) => error,
+        None if response.status() == StatusCode::PAYLOAD_TOO_LARGE => &too_large,
+        None => return Ok(response.map_into_left_body()),
     };
     let replacement = if is_api {
         HttpResponse::build(error.status_code_of())
