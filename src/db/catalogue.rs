@@ -296,7 +296,8 @@ pub struct CohortChanges {
     pub capacity: Option<i32>,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
-    pub applications_close_on: Option<NaiveDate>,
+    /// `Some(None)` takes the closing date away.
+    pub applications_close_on: Option<Option<NaiveDate>>,
     pub status: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
 }

@@ -605,6 +605,7 @@ async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
     let backwards = lead
         .post(app.url(&settings))
         .form(&[
+            ("form", "settings"),
             ("capacity", "10"),
             ("starts_on", day(90).as_str()),
             ("ends_on", day(80).as_str()),
@@ -614,6 +615,14 @@ async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
         .await
         .expect("sent");
     assert_eq!(backwards.status(), 422);
+    let shown = backwards.text().await.expect("html");
+    assert!(
+        shown.contains(&format!(
+            "name=\"ends_on\" type=\"date\" value=\"{}\"",
+            day(80)
+        )),
+        "the refused dates are shown as typed: {shown}"
+    );
     let moved = lead
         .post(app.url(&settings))
         .form(&[
@@ -629,6 +638,28 @@ async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
     let (_, cohort_page) = page(&lead, &app, &format!("/lead/cohorts/{cohort}")).await;
     assert!(cohort_page.contains(&format!("value=\"{}\"", day(90))));
     assert!(cohort_page.contains(&format!("value=\"{}\"", day(270))));
+    // An emptied closing date takes it away.
+    let unclosed = lead
+        .post(app.url(&settings))
+        .form(&[
+            ("capacity", "10"),
+            ("applications_close_on", ""),
+            ("status", "open"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(unclosed.status(), 303);
+    let close_on: Option<chrono::NaiveDate> = {
+        use diesel::prelude::*;
+        use llwybr::db::schema::cohorts;
+        cohorts::table
+            .find(&cohort)
+            .select(cohorts::applications_close_on)
+            .first(&mut app.db())
+            .expect("cohort")
+    };
+    assert_eq!(close_on, None);
 
     // A lead for another programme only may not open this one's page.
     let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);

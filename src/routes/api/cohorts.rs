@@ -151,6 +151,7 @@ pub struct CohortPatch {
     pub capacity: Option<i64>,
     pub starts_on: Option<String>,
     pub ends_on: Option<String>,
+    /// `YYYY-MM-DD`; an empty string takes the closing date away.
     pub applications_close_on: Option<String>,
     /// `open` to take applications, `closed` to stop.
     pub status: Option<String>,
@@ -190,7 +191,12 @@ pub async fn update_cohort(
     };
     let starts_on = parse_date("starts_on", &body.starts_on);
     let ends_on = parse_date("ends_on", &body.ends_on);
-    let close_on = parse_date("applications_close_on", &body.applications_close_on);
+    // An empty closing date takes it away: applications then run until the lead closes them.
+    let close_on: Option<Option<chrono::NaiveDate>> =
+        match body.applications_close_on.as_deref().map(str::trim) {
+            Some("") => Some(None),
+            _ => parse_date("applications_close_on", &body.applications_close_on).map(Some),
+        };
     let capacity = body.capacity.and_then(|c| {
         rules::capacity("capacity", c)
             .map_err(|e| errors.push(e))
@@ -215,8 +221,12 @@ pub async fn update_cohort(
         }
         let starts = starts_on.unwrap_or(cohort.starts_on);
         let ends = ends_on.unwrap_or(cohort.ends_on);
-        rules::cohort_dates(starts, ends, close_on.or(cohort.applications_close_on))
-            .map_err(|e| AppError::Validation(vec![e]))?;
+        rules::cohort_dates(
+            starts,
+            ends,
+            close_on.unwrap_or(cohort.applications_close_on),
+        )
+        .map_err(|e| AppError::Validation(vec![e]))?;
         let programme =
             catalogue::find_programme(conn, &cohort.programme_id)?.ok_or(AppError::NotFound)?;
         db::transaction::<_, AppError, _>(conn, |conn| {

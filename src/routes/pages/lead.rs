@@ -44,6 +44,21 @@ struct CohortPage {
     form: FormState,
 }
 
+impl CohortPage {
+    /// Whether the settings form was refused: it then shows what was typed, not what is stored.
+    fn settings_refused(&self) -> bool {
+        self.form.value("form") == "settings"
+    }
+
+    fn shown_status(&self) -> &str {
+        if self.settings_refused() {
+            self.form.value("status")
+        } else {
+            &self.status
+        }
+    }
+}
+
 async fn cohort_page(
     state: &AppState,
     page: PageContext,
@@ -510,8 +525,8 @@ pub async fn cohort_settings(
         // A date left out keeps what it was; one emptied is refused, as a cohort has both.
         starts_on: sent(&pairs, "starts_on"),
         ends_on: sent(&pairs, "ends_on"),
-        applications_close_on: Some(field(&pairs, "applications_close_on").to_owned())
-            .filter(|d| !d.trim().is_empty()),
+        // Emptied, it takes the closing date away.
+        applications_close_on: sent(&pairs, "applications_close_on"),
         status: Some(field(&pairs, "status").to_owned()),
     };
     match update_cohort(&state, user.clone(), cohort_id.clone(), patch).await {
