@@ -152,6 +152,16 @@ fn line_field(index: usize, column: &'static str) -> String {
     format!("records[{index}].{column}")
 }
 
+/// The line a field named by `line_field` is about: `records[3].status` is line 3.
+pub fn line_of_field(field: &str) -> Option<usize> {
+    field
+        .strip_prefix("records[")?
+        .split_once(']')?
+        .0
+        .parse()
+        .ok()
+}
+
 /// The checks that need no database: a status we know, an application named, and no
 /// application twice.
 fn check_lines(lines: &[RegisterLine]) -> Result<Vec<CheckedLine<'_>>, Vec<FieldError>> {
@@ -608,6 +618,14 @@ pub fn certificate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lines_field_names_its_line() {
+        assert_eq!(line_of_field(&line_field(3, "status")), Some(3));
+        assert_eq!(line_of_field("records[12].application_id"), Some(12));
+        assert_eq!(line_of_field("records"), None);
+        assert_eq!(line_of_field("records[x].status"), None);
+    }
 
     fn line(application_id: &str, status: &str) -> RegisterLine {
         RegisterLine {

@@ -695,3 +695,82 @@ async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
         "no form to add programmes"
     );
 }
+
+/// A register refused because someone withdrew while the lead filled it in comes back with
+/// every tick as it was, and the reason beside the person it is about.
+#[tokio::test]
+async fn a_refused_register_keeps_every_tick_and_names_the_person() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let staying = app.person("aros@ysgol.cymru", &[], None, None);
+    let leaving = app.person("gadael@ysgol.cymru", &[], None, None);
+    let mut ids = Vec::new();
+    for person in [&staying, &leaving] {
+        let applied: serde_json::Value = app
+            .apply(&person.token, &cohort)
+            .await
+            .json()
+            .await
+            .expect("json");
+        ids.push(applied["id"].as_str().unwrap_or("").to_owned());
+    }
+    let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
+    let yesterday = |time: &str| {
+        (chrono::Utc::now() - chrono::Duration::days(1))
+            .format(&format!("%Y-%m-%dT{time}"))
+            .to_string()
+    };
+    let added = lead_browser
+        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
+        .form(&[
+            ("title_en", "Leading change"),
+            ("title_cy", "Arwain newid"),
+            ("starts_at", yesterday("09:30").as_str()),
+            ("ends_at", yesterday("15:30").as_str()),
+            ("venue", "Canolfan Bridgend"),
+            ("online_url", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(added.status(), 303);
+    let (_, cohort_page) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
+    let session_id: String = cohort_page
+        .split("/lead/sessions/")
+        .nth(1)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c != '/')
+        .collect();
+    // The lead opens the register; meanwhile one participant withdraws.
+    let withdrawn = app
+        .post_as(
+            &leaving.token,
+            &format!("/api/v1/applications/{}/withdraw", ids[1]),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    let refused = lead_browser
+        .post(app.url(&format!("/lead/sessions/{session_id}/register")))
+        .form(&[
+            (format!("status_{}", ids[0]), "apologies"),
+            (format!("status_{}", ids[1]), "present"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("html");
+    assert!(
+        body.contains(&format!(
+            "name=\"status_{}\" value=\"apologies\" aria-labelledby=\"name-{}\" checked",
+            ids[0], ids[0]
+        )),
+        "the tick stays: {body}"
+    );
+    assert!(body.contains("gadael: "), "the person is named: {body}");
+}

@@ -167,7 +167,9 @@ pub async fn add_session(
 struct RegisterRow {
     application_id: String,
     name: String,
-    status: &'static str,
+    status: String,
+    /// Why the posted register was refused, for this line.
+    problem: Option<String>,
 }
 
 #[derive(Template)]
@@ -181,6 +183,104 @@ struct RegisterPage {
     starts_at: String,
     rows: Vec<RegisterRow>,
     statuses: [&'static str; 3],
+    /// Problems with the register as a whole, or with a line for someone no longer on it.
+    problems: Vec<String>,
+}
+
+/// What a refused register showed: each line's status as posted, and the problems.
+#[derive(Default)]
+struct PostedRegister {
+    statuses: HashMap<String, String>,
+    /// (application id, or `None` for the register as a whole; message)
+    problems: Vec<(Option<String>, String)>,
+}
+
+async fn register_page(
+    state: &AppState,
+    page: PageContext,
+    user: CurrentUser,
+    session_id: String,
+    posted: PostedRegister,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let wanted = session_id.clone();
+    let named = !posted.problems.is_empty();
+    let (summary, session, roster) = db::run(&state.pool, move |conn| {
+        let session =
+            crate::db::attendance::find_session(conn, &wanted)?.ok_or(AppError::NotFound)?;
+        let summary = attendance::summary(conn, &user, &session.cohort_id)?;
+        // Everyone who applied, to name a line about someone no longer on the register.
+        let roster = if named {
+            applications::roster(conn, &user, &session.cohort_id)?
+        } else {
+            Vec::new()
+        };
+        Ok((summary, session, roster))
+    })
+    .await?;
+    let column = summary.sessions.iter().position(|s| s.id == session_id);
+    let problem_of = |id: &str| {
+        posted
+            .problems
+            .iter()
+            .find(|(line, _)| line.as_deref() == Some(id))
+            .map(|(_, message)| message.clone())
+    };
+    let rows: Vec<RegisterRow> = summary
+        .participants
+        .iter()
+        .filter(|p| p.status == "confirmed")
+        .map(|p| RegisterRow {
+            application_id: p.application_id.clone(),
+            name: p.name.clone(),
+            status: match posted.statuses.get(&p.application_id) {
+                Some(typed) => typed.clone(),
+                None => column
+                    .and_then(|i| p.sessions.get(i))
+                    .and_then(|s| s.status)
+                    .map(AttendanceStatus::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+            },
+            problem: problem_of(&p.application_id),
+        })
+        .collect();
+    // A line whose person is no longer on the register (withdrawn or moved meanwhile) is
+    // named above it, with its reason.
+    let problems = posted
+        .problems
+        .iter()
+        .filter(|(line, _)| {
+            line.as_deref()
+                .is_none_or(|id| !rows.iter().any(|r| r.application_id == id))
+        })
+        .map(|(line, message)| {
+            let name = line.as_deref().and_then(|id| {
+                roster
+                    .iter()
+                    .find(|entry| entry.application_id == id)
+                    .map(|entry| entry.name.as_str())
+            });
+            match name {
+                Some(name) => format!("{name}: {message}"),
+                None => message.clone(),
+            }
+        })
+        .collect();
+    render(
+        status,
+        &RegisterPage {
+            page,
+            cohort_id: session.cohort_id,
+            session_id,
+            session_en: session.title_en,
+            session_cy: session.title_cy,
+            starts_at: session.starts_at.format("%d/%m/%Y %H:%M UTC").to_string(),
+            rows,
+            statuses: ["present", "absent", "apologies"],
+            problems,
+        },
+    )
 }
 
 #[get("/lead/sessions/{id}/register")]
@@ -190,53 +290,27 @@ pub async fn register_form(
     session_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let user = page.user.ok_or(AppError::Unauthenticated)?;
-    let session_id = session_id.into_inner();
-    let wanted = session_id.clone();
-    let (summary, session) = db::run(&state.pool, move |conn| {
-        let session =
-            crate::db::attendance::find_session(conn, &wanted)?.ok_or(AppError::NotFound)?;
-        let summary = attendance::summary(conn, &user, &session.cohort_id)?;
-        Ok((summary, session))
-    })
-    .await?;
-    let column = summary.sessions.iter().position(|s| s.id == session_id);
-    let rows = summary
-        .participants
-        .iter()
-        .filter(|p| p.status == "confirmed")
-        .map(|p| RegisterRow {
-            application_id: p.application_id.clone(),
-            name: p.name.clone(),
-            status: column
-                .and_then(|i| p.sessions.get(i))
-                .and_then(|s| s.status)
-                .map(AttendanceStatus::as_str)
-                .unwrap_or(""),
-        })
-        .collect();
-    render(
+    register_page(
+        &state,
+        page.context,
+        user,
+        session_id.into_inner(),
+        PostedRegister::default(),
         StatusCode::OK,
-        &RegisterPage {
-            page: page.context,
-            cohort_id: session.cohort_id,
-            session_id,
-            session_en: session.title_en,
-            session_cy: session.title_cy,
-            starts_at: session.starts_at.format("%d/%m/%Y %H:%M UTC").to_string(),
-            rows,
-            statuses: ["present", "absent", "apologies"],
-        },
     )
+    .await
 }
 
-/// The register as posted: `status_<application id>` = present | absent | apologies.
+/// The register as posted: `status_<application id>` = present | absent | apologies. A refused
+/// one comes back with every line as it was ticked and each problem beside its person.
 #[post("/lead/sessions/{id}/register")]
 pub async fn take_register(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    page: Page,
     session_id: web::Path<String>,
     form: web::Form<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
     let session_id = session_id.into_inner();
     let lines: Vec<RegisterLine> = form
         .into_inner()
@@ -248,16 +322,50 @@ pub async fn take_register(
             })
         })
         .collect();
-    let cohort_id = db::run(&state.pool, move |conn| {
-        attendance::take_register(conn, &user, &session_id, &lines)?;
+    let (taker, wanted) = (user.clone(), session_id.clone());
+    let lines = std::sync::Arc::new(lines);
+    let posted_lines = lines.clone();
+    let taken = db::run(&state.pool, move |conn| {
+        attendance::take_register(conn, &taker, &wanted, &posted_lines)?;
         let session =
-            crate::db::attendance::find_session(conn, &session_id)?.ok_or(AppError::NotFound)?;
+            crate::db::attendance::find_session(conn, &wanted)?.ok_or(AppError::NotFound)?;
         Ok(session.cohort_id)
     })
-    .await?;
-    Ok(see_other(format!(
-        "/lead/cohorts/{cohort_id}?saved=register"
-    )))
+    .await;
+    let errors = match taken {
+        Ok(cohort_id) => {
+            return Ok(see_other(format!(
+                "/lead/cohorts/{cohort_id}?saved=register"
+            )));
+        }
+        Err(AppError::Validation(errors)) => errors,
+        Err(other) => return Err(other),
+    };
+    let language = page.context.i18n.language;
+    let posted = PostedRegister {
+        statuses: lines
+            .iter()
+            .map(|l| (l.application_id.clone(), l.status.clone()))
+            .collect(),
+        problems: errors
+            .iter()
+            .map(|e| {
+                let line = attendance::line_of_field(&e.field)
+                    .and_then(|i| lines.get(i))
+                    .map(|l| l.application_id.clone());
+                (line, crate::i18n::t(language, e.message_key))
+            })
+            .collect(),
+    };
+    register_page(
+        &state,
+        page.context,
+        user,
+        session_id,
+        posted,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
