@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::context::{FormState, Page, PageContext, render, see_other};
+use super::posted::{every, field, sent};
 use super::session::safe_next;
 use crate::applications::{self, RosterEntry};
 use crate::attendance::{self, AttendanceSummary, CompletionDecision, RegisterLine};
@@ -480,25 +481,6 @@ pub async fn overview(state: web::Data<AppState>, page: Page) -> AppResult<HttpR
     .await
 }
 
-/// The value of the last field named `name` in a posted form.
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-/// The last value posted for `name`, or `None` when the form did not have the field at all.
-fn sent(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-}
-
 fn typed(pairs: &[(String, String)]) -> FormState {
     pairs
         .iter()
@@ -530,11 +512,7 @@ pub async fn new_programme(
         title_cy: field(&pairs, "title_cy").to_owned(),
         description_en: field(&pairs, "description_en").to_owned(),
         description_cy: field(&pairs, "description_cy").to_owned(),
-        target_stages: pairs
-            .iter()
-            .filter(|(k, _)| k == "target_stages")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        target_stages: every(&pairs, "target_stages"),
         requires_endorsement: field(&pairs, "requires_endorsement") == "true",
         delivery_language: field(&pairs, "delivery_language").to_owned(),
         ..Default::default()
@@ -545,10 +523,9 @@ pub async fn new_programme(
             let errors = form_errors(error, "code")?;
             // Each ticked stage is kept under a name of its own, as the form holds one value
             // per name.
-            let form = pairs
+            let form = every(&pairs, "target_stages")
                 .iter()
-                .filter(|(k, _)| k == "target_stages")
-                .fold(typed(&pairs), |form, (_, code)| {
+                .fold(typed(&pairs), |form, code| {
                     form.with_value(&format!("target_stages:{code}"), "true")
                 })
                 .with_errors(page.context.i18n.language, &errors);

@@ -17,6 +17,7 @@ pub mod language;
 pub mod lead;
 pub mod measures;
 pub mod multipart;
+pub mod posted;
 pub mod profile;
 pub mod programme_editor;
 pub mod reports;

@@ -8,6 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::context::{FormState, Page, PageContext, render, see_other};
+use super::posted::{every, field};
 use crate::auth::CurrentUser;
 use crate::db::{self, catalogue, stages};
 use crate::domain::FieldError;
@@ -147,24 +148,6 @@ pub async fn edit_programme(
         query.saved.is_some(),
     )
     .await
-}
-
-/// The last value posted for `name`, or "".
-fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
-}
-
-fn every(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
 }
 
 /// The whole programme as the form gives it: a box left unticked is sent as nothing, so it
