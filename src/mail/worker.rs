@@ -63,7 +63,13 @@ pub async fn run(
     while !*stop.borrow() {
         tokio::select! {
             _ = interval.tick() => {}
-            _ = stop.changed() => continue,
+            // Nothing can ask any more once the sender is gone: stop rather than spin.
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                continue;
+            }
         }
         // A full batch means more are probably waiting: a burst of applications should drain
         // as fast as the SMTP server takes it, not a batch per poll.
