@@ -290,6 +290,7 @@ fn anonymise(
         }
         diesel::delete(password_resets::table.filter(password_resets::person_id.eq(person_id)))
             .execute(conn)?;
+        people_db::set_email_unconfirmed(conn, person_id, false, now)?;
         diesel::delete(
             role_grants::table
                 .filter(role_grants::person_id.eq(person_id))

@@ -141,6 +141,15 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
             }
             CheckedRows::Careers(rows) => imports::apply_careers(conn, rows, actor, now)?,
         };
+        // Whoever a file names is someone the consortium knows by that address.
+        let named: Vec<String> = match &rows {
+            CheckedRows::Schools(_) => Vec::new(),
+            CheckedRows::People(rows) => imports::people_named(conn, rows)?,
+            CheckedRows::Enrolments(rows) => rows.iter().map(|r| r.person_id.clone()).collect(),
+            CheckedRows::Careers(rows) => rows.iter().map(|r| r.person_id.clone()).collect(),
+        };
+        let named: Vec<&str> = named.iter().map(String::as_str).collect();
+        crate::db::people::disown_unconfirmed(conn, &named, now)?;
         let summary = serde_json::to_string(&summary).map_err(anyhow::Error::new)?;
         imports::finish(conn, id, "done", None, Some(summary), now)?;
         Ok(())

@@ -297,6 +297,11 @@ pub fn grant(
             living_person(conn, person_id)?;
             return Err(AppError::NotFound);
         }
+        // The address may be a colleague's, registered by someone else before the consortium
+        // knew of it: a role with powers waits until its owner has used a link sent to it.
+        if role != Role::Participant && people::email_unconfirmed(conn, person_id)? {
+            return Err(AppError::Conflict("admin-error-email-unconfirmed"));
+        }
         let exists = |n: i64| n > 0;
         if let Some(s) = &school
             && !exists(schools::table.find(s).count().get_result(conn)?)

@@ -93,7 +93,12 @@ pub async fn register(
     let valid = validate(&input, request_language)?;
     let password = valid.password;
     let hash = actix_web::web::block(move || passwords::hash(password.expose())).await??;
-    let login_url = format!("{}/login", state.settings.public_url());
+    let token = new_link_token();
+    let confirm_url = format!(
+        "{}/email/confirm?token={token}&lang={}",
+        state.settings.public_url(),
+        valid.language.code()
+    );
     db::run(&state.pool, move |conn| {
         let now = Utc::now().naive_utc();
         let id = uuid::Uuid::new_v4().to_string();
@@ -125,12 +130,25 @@ pub async fn register(
                 }
             })?;
             grant(conn, &id, Role::Participant, None, None, now)?;
+            // Anyone may type any address: until its owner uses the link sent to it, the
+            // account is a participant's and no more (see `people::disown_unconfirmed`).
+            people::set_email_unconfirmed(conn, &id, true, now)?;
+            people::insert_password_reset(
+                conn,
+                &NewPasswordReset {
+                    id: &uuid::Uuid::new_v4().to_string(),
+                    person_id: &id,
+                    token_hash: &token_hash(&token),
+                    created_at: now,
+                    expires_at: now + Duration::days(CONFIRMATION_DAYS),
+                },
+            )?;
             let recipient = Recipient {
                 email: &email,
                 name: &name,
                 language: valid.language,
             };
-            outbox::enqueue(conn, &compose::welcome(&recipient, &login_url, now)?)?;
+            outbox::enqueue(conn, &compose::welcome(&recipient, &confirm_url, now)?)?;
             audit::record(
                 conn,
                 &AuditEntry {
@@ -227,15 +245,51 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// How long the link that confirms a registered address works.
+const CONFIRMATION_DAYS: i64 = 14;
+
+/// A random single-use token for a link in an email (only its hash is stored).
+fn new_link_token() -> String {
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    hex::encode(raw)
+}
+
+/// Confirms the address of the person the emailed link was sent to; the link is spent.
+pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
+    let hashed = token_hash(token.trim());
+    db::run(&state.pool, move |conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
+            let now = Utc::now().naive_utc();
+            let person_id = people::consume_password_reset(conn, &hashed, now)?
+                .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
+            people::set_email_unconfirmed(conn, &person_id, false, now)?;
+            audit::record(
+                conn,
+                &AuditEntry {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    actor_id: Some(&person_id),
+                    action: "person.email_confirmed",
+                    object_type: "person",
+                    object_id: &person_id,
+                    before_state: None,
+                    after_state: None,
+                    occurred_at: now,
+                },
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
 /// Emails a single-use reset link if the address belongs to an active account. Says nothing
 /// either way, so the form cannot be used to learn who has an account.
 pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<()> {
     let Ok(email) = EmailAddress::parse("email", email) else {
         return Ok(());
     };
-    let mut raw = [0u8; 32];
-    rand::rng().fill_bytes(&mut raw);
-    let token = hex::encode(raw);
+    let token = new_link_token();
     let hashed = token_hash(&token);
     let ttl = state.settings.auth.password_reset_ttl_minutes;
     let public_url = state.settings.public_url().to_owned();

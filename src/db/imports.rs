@@ -869,6 +869,21 @@ struct CareerInsert<'a> {
 
 type CareerState = (Option<NaiveDate>, Option<String>, Option<String>);
 
+/// The ids of the people a file of people names, by their addresses.
+pub fn people_named(conn: &mut DbConnection, rows: &[PersonRow]) -> QueryResult<Vec<String>> {
+    let emails: Vec<&str> = rows.iter().map(|r| r.email.as_str()).collect();
+    let mut ids = Vec::with_capacity(emails.len());
+    for chunk in emails.chunks(BATCH) {
+        ids.extend(
+            people::table
+                .filter(people::email.eq_any(chunk))
+                .select(people::id)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(ids)
+}
+
 /// Career steps, known by (person, role, start date).
 pub fn apply_careers(
     conn: &mut DbConnection,

@@ -183,10 +183,11 @@ pub fn status_for(
         .load(conn)
 }
 
-/// Emails whose link sets the account's password. Their text is never shown again in Llwybr:
+/// Emails whose link sets the account's password (the welcome email's, which confirms the
+/// address, is a single-use link of the same kind). Their text is never shown again in Llwybr:
 /// anyone with a moment at a signed-in screen could ask for a reset, read the link there and
 /// keep the account after its owner changes the password.
-pub const PASSWORD_LINK_TEMPLATES: [&str; 2] = ["password_reset", "invitation"];
+pub const PASSWORD_LINK_TEMPLATES: [&str; 3] = ["password_reset", "invitation", "welcome"];
 
 /// An email as its recipient reads it again in Llwybr: its text is `None` for one that carries
 /// a link to set the password (`PASSWORD_LINK_TEMPLATES`).

@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{local_authorities, password_resets, people, role_grants, schools};
+use super::schema::{
+    local_authorities, password_resets, people, role_grants, schools, unconfirmed_addresses,
+};
 use crate::domain::role::Role;
 
 #[derive(Debug, Clone, Default, Queryable, Selectable, Identifiable)]
@@ -158,6 +160,7 @@ pub fn set_password_hash(
     hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
+    // Set through a link sent to the address, so the address is shown to be theirs.
     let changed = diesel::update(people::table.find(person_id))
         .set((
             people::password_hash.eq(hash),
@@ -165,6 +168,7 @@ pub fn set_password_hash(
             people::updated_at.eq(now),
         ))
         .execute(conn)?;
+    set_email_unconfirmed(conn, person_id, false, now)?;
     // Every other reset or invitation link still out would set it again: once a password is
     // chosen, they are spent too.
     diesel::update(
@@ -262,6 +266,57 @@ pub fn consume_password_reset(
         .select(password_resets::person_id)
         .first(conn)
         .optional()
+}
+
+/// Whether the person registered themselves and has not yet used a link sent to the address.
+pub fn email_unconfirmed(conn: &mut DbConnection, person_id: &str) -> QueryResult<bool> {
+    unconfirmed_addresses::table
+        .find(person_id)
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
+pub fn set_email_unconfirmed(
+    conn: &mut DbConnection,
+    person_id: &str,
+    unconfirmed: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    if unconfirmed {
+        diesel::insert_into(unconfirmed_addresses::table)
+            .values((
+                unconfirmed_addresses::person_id.eq(person_id),
+                unconfirmed_addresses::registered_at.eq(now),
+            ))
+            .execute(conn)
+    } else {
+        diesel::delete(unconfirmed_addresses::table.find(person_id)).execute(conn)
+    }
+}
+
+/// Of `person_ids`, those who registered themselves and never confirmed the address lose their
+/// password and every token: an import says the address belongs to someone the consortium
+/// knows, who may not be the one who registered it. They get in through an invitation.
+pub fn disown_unconfirmed(
+    conn: &mut DbConnection,
+    person_ids: &[&str],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let mut disowned = 0;
+    for chunk in person_ids.chunks(1000) {
+        let unconfirmed = unconfirmed_addresses::table
+            .filter(unconfirmed_addresses::person_id.eq_any(chunk))
+            .select(unconfirmed_addresses::person_id);
+        disowned += diesel::update(people::table.filter(people::id.eq_any(unconfirmed)))
+            .set((
+                people::password_hash.eq(None::<String>),
+                people::credentials_changed_at.eq(now),
+                people::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(disowned)
 }
 
 /// The headteachers of a school, who endorse its staff's applications.

@@ -82,6 +82,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    unconfirmed_addresses (person_id) {
+        person_id -> Text,
+        registered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     password_resets (id) {
         id -> Text,
         person_id -> Text,
@@ -358,6 +365,7 @@ diesel::joinable!(people -> schools (school_id));
 diesel::joinable!(people -> continuum_stages (stage_code));
 diesel::joinable!(role_grants -> people (person_id));
 diesel::joinable!(password_resets -> people (person_id));
+diesel::joinable!(unconfirmed_addresses -> people (person_id));
 diesel::joinable!(programmes -> providers (provider_id));
 diesel::joinable!(programme_target_stages -> programmes (programme_id));
 diesel::joinable!(programme_target_stages -> continuum_stages (stage_code));
@@ -384,6 +392,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     role_grants,
     password_resets,
+    unconfirmed_addresses,
     providers,
     programmes,
     programme_target_stages,

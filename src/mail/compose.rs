@@ -79,16 +79,19 @@ impl EmailContent {
 
 pub fn welcome(
     recipient: &Recipient<'_>,
-    login_url: &str,
+    confirm_url: &str,
     now: NaiveDateTime,
 ) -> anyhow::Result<NewOutboxEmail> {
     let mut content = EmailContent::new(recipient, "email-welcome-subject");
     content
         .paragraphs
         .push(t(recipient.language, "email-welcome-body"));
+    content
+        .paragraphs
+        .push(t(recipient.language, "email-welcome-confirm"));
     content.action = Some((
         t(recipient.language, "email-welcome-action"),
-        login_url.to_owned(),
+        confirm_url.to_owned(),
     ));
     content.into_outbox("welcome", recipient, now)
 }

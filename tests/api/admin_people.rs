@@ -1279,3 +1279,75 @@ async fn erasing_a_person_blanks_the_emails_that_named_them_to_others() {
     let page = page.text().await.expect("html");
     assert!(!page.contains("mererid"), "{page}");
 }
+
+/// Anyone may register any address, a colleague's among them. Until its owner uses the link
+/// sent to it, the account gets no role beyond participant; then it may.
+#[tokio::test]
+async fn a_self_registered_address_gets_a_role_only_once_confirmed() {
+    let app = spawn_app().await;
+    let school = app.school("Ysgol Gymraeg Nant Caerau");
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    assert_eq!(
+        app.register("pennaeth@ysgol.cymru", "Pennaeth")
+            .await
+            .status(),
+        201
+    );
+    let id = person_id(&app, "pennaeth@ysgol.cymru");
+    let path = format!("/api/v1/admin/people/{id}/roles");
+    let head = json!({"role": "headteacher", "school_id": school});
+    let refused = app.post_as(&admin.token, &path, &head).await;
+    assert_eq!(refused.status(), 409);
+    assert!(
+        problem(refused).await["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("has not yet confirmed"),
+    );
+
+    let welcome = app.wait_for_email("pennaeth@ysgol.cymru", "Welcome").await;
+    let start = welcome
+        .text
+        .find("/email/confirm?")
+        .expect("a confirmation link");
+    let link: String = welcome.text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let confirmed = app.client.get(app.url(&link)).send().await.expect("sent");
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(
+        confirmed.headers()["location"],
+        "/login?confirmed=1&lang=en"
+    );
+    let granted = app.post_as(&admin.token, &path, &head).await;
+    assert!(granted.status().is_success(), "{}", granted.status());
+
+    let again = app.client.get(app.url(&link)).send().await.expect("sent");
+    assert_eq!(again.status(), 422, "a confirmation link works once");
+}
+
+/// An import that names a self-registered, unconfirmed address says the address belongs to
+/// someone the consortium knows: whoever registered it loses the way in, and the owner gets
+/// in through an invitation.
+#[tokio::test]
+async fn an_import_takes_an_unconfirmed_account_from_whoever_registered_it() {
+    let app = spawn_app().await;
+    let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
+    let squatter = app.token_for("gwen.evans@ysgol.cymru").await;
+    assert_eq!(app.me(&squatter).await.status(), 200);
+    // Tokens carry whole seconds: one issued in the second of the import is not revoked.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+
+    let file = "email,name,preferred_language,school_number,stage,job_title\n\
+                gwen.evans@ysgol.cymru,Gwen Evans,cy,,,Deputy headteacher\n";
+    let view = crate::admin_import::import(&app, &admin.token, "people", file, "en").await;
+    assert_eq!(view["status"], "done", "{view}");
+
+    assert_eq!(app.me(&squatter).await.status(), 401, "the session is gone");
+    assert_eq!(
+        app.login("gwen.evans@ysgol.cymru", PASSWORD).await.status(),
+        401,
+        "and the password"
+    );
+}

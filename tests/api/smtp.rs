@@ -70,7 +70,10 @@ async fn registering_sends_the_welcome_email_through_smtp() {
     assert_eq!(to.name(), Some("Siân Ŵyn"), "the name survives encoding");
     let text = message.body_text(0).expect("a text part");
     assert!(text.contains("Siân Ŵyn"), "{text}");
-    assert!(text.contains("http://llwybr.test/login"), "{text}");
+    assert!(
+        text.contains("http://llwybr.test/email/confirm?token=") && text.contains("&lang=cy"),
+        "{text}"
+    );
     assert!(message.body_html(0).is_some(), "an HTML part");
 
     let outbox = outbox_of(&app, "sian@ysgol.cymru");

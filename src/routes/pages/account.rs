@@ -129,12 +129,17 @@ pub async fn register(
 pub struct NextQuery {
     next: Option<String>,
     reset: Option<String>,
+    confirmed: Option<String>,
 }
 
 #[get("/login")]
 pub async fn login_form(page: Page, query: web::Query<NextQuery>) -> AppResult<HttpResponse> {
     let language = page.context.i18n.language;
-    let notice = query.reset.as_ref().map(|_| t(language, "reset-done"));
+    let notice = match (&query.reset, &query.confirmed) {
+        (Some(_), _) => Some(t(language, "reset-done")),
+        (None, Some(_)) => Some(t(language, "email-confirmed")),
+        (None, None) => None,
+    };
     render(
         StatusCode::OK,
         &LoginPage {
@@ -144,6 +149,28 @@ pub async fn login_form(page: Page, query: web::Query<NextQuery>) -> AppResult<H
             notice,
         },
     )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConfirmQuery {
+    token: String,
+}
+
+/// The link in the welcome email: confirms the address, then offers the login page.
+#[get("/email/confirm")]
+pub async fn confirm_email(
+    state: web::Data<AppState>,
+    page: Page,
+    query: web::Query<ConfirmQuery>,
+) -> AppResult<HttpResponse> {
+    accounts::confirm_email(&state, &query.token).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/login?confirmed=1&lang={}", page.context.i18n.code()),
+        ))
+        .finish())
 }
 
 #[derive(Deserialize, Default)]
