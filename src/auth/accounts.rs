@@ -245,6 +245,29 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Audits something a person did to their own account through an emailed link.
+fn record_own(
+    conn: &mut db::DbConnection,
+    person_id: &str,
+    action: &str,
+    at: chrono::NaiveDateTime,
+) -> AppResult<()> {
+    audit::record(
+        conn,
+        &AuditEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            actor_id: Some(person_id),
+            action,
+            object_type: "person",
+            object_id: person_id,
+            before_state: None,
+            after_state: None,
+            occurred_at: at,
+        },
+    )?;
+    Ok(())
+}
+
 /// How long the link that confirms a registered address works.
 const CONFIRMATION_DAYS: i64 = 14;
 
@@ -264,20 +287,7 @@ pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
             let person_id = people::consume_password_reset(conn, &hashed, now)?
                 .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
             people::set_email_unconfirmed(conn, &person_id, false, now)?;
-            audit::record(
-                conn,
-                &AuditEntry {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    actor_id: Some(&person_id),
-                    action: "person.email_confirmed",
-                    object_type: "person",
-                    object_id: &person_id,
-                    before_state: None,
-                    after_state: None,
-                    occurred_at: now,
-                },
-            )?;
-            Ok(())
+            record_own(conn, &person_id, "person.email_confirmed", now)
         })
     })
     .await
@@ -345,20 +355,7 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
             let person_id = people::consume_password_reset(conn, &hashed, now)?
                 .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;
             people::set_password_hash(conn, &person_id, &hash, now)?;
-            audit::record(
-                conn,
-                &AuditEntry {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    actor_id: Some(&person_id),
-                    action: "person.password_reset",
-                    object_type: "person",
-                    object_id: &person_id,
-                    before_state: None,
-                    after_state: None,
-                    occurred_at: now,
-                },
-            )?;
-            Ok(())
+            record_own(conn, &person_id, "person.password_reset", now)
         })
     })
     .await
