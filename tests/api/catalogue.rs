@@ -46,15 +46,7 @@ async fn only_leads_and_admins_create_programmes_and_bad_ones_are_named() {
             "{field} should be named in {fields:?}"
         );
     }
-    let list: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let list = app.catalogue().await;
     assert!(list.is_empty(), "nothing was stored");
 }
 
@@ -165,15 +157,7 @@ async fn a_lead_edits_a_programme_and_the_change_is_audited() {
 
     let hidden = patch(json!({"active": false})).await;
     assert_eq!(hidden.status(), 200);
-    let list: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let list = app.catalogue().await;
     assert!(
         list.is_empty(),
         "an inactive programme leaves the catalogue"
@@ -351,15 +335,7 @@ async fn a_lead_for_one_programme_runs_that_programme_only() {
         .await;
     assert_eq!(created.status(), 403);
 
-    let listed: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let listed = app.catalogue().await;
     let title_of = |id: &str| {
         listed.iter().find(|p| p["id"] == id).map(|p| {
             (
@@ -425,15 +401,7 @@ async fn rules_that_name_an_unknown_role_or_no_real_period_are_refused() {
     assert!(messages[0].contains("rôl"), "{}", messages[0]);
     assert!(messages[1].contains("misoedd"), "{}", messages[1]);
 
-    let listed: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let listed = app.catalogue().await;
     assert_eq!(
         listed[0]["title_en"],
         "Middle Leadership Development Programme"

@@ -70,15 +70,7 @@ async fn three_hundred_simultaneous_applicants_fill_thirty_seats_and_queue_in_or
     roster_positions.sort_unstable();
     assert_eq!(roster_positions, (1..=270).collect::<Vec<_>>());
 
-    let cohorts: Vec<Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let cohorts = app.catalogue().await;
     assert_eq!(cohorts[0]["cohorts"][0]["seats_available"], 0);
 }
 

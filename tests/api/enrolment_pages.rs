@@ -352,15 +352,7 @@ async fn a_lead_creates_a_programme_and_a_cohort_and_changes_its_places_through_
         .await
         .expect("sent");
     assert_eq!(programme.status(), 303);
-    let listed: Vec<serde_json::Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let listed = app.catalogue().await;
     assert_eq!(
         listed[0]["target_stages"],
         serde_json::json!(["future_headteacher", "future_senior_leader"])
@@ -420,15 +412,7 @@ async fn a_lead_creates_a_programme_and_a_cohort_and_changes_its_places_through_
         .await
         .expect("sent");
     assert_eq!(closed.status(), 303);
-    let listed: Vec<serde_json::Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let listed = app.catalogue().await;
     assert_eq!(listed[0]["cohorts"][0]["capacity"], 5);
     assert_eq!(listed[0]["cohorts"][0]["status"], "closed");
 }
@@ -538,15 +522,7 @@ async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
         body.contains("value=\"acting_head\" checked"),
         "what was ticked stays ticked"
     );
-    let unchanged: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let unchanged = app.catalogue().await;
     assert_eq!(
         unchanged[0]["title_en"],
         "Middle Leadership Development Programme"
@@ -565,15 +541,7 @@ async fn a_lead_changes_a_programme_and_a_cohorts_dates_through_the_pages() {
         saved.headers()["location"],
         format!("{path}?saved=1").as_str()
     );
-    let listed: Vec<serde_json::Value> = app
-        .client
-        .get(app.url("/api/v1/programmes"))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
+    let listed = app.catalogue().await;
     let changed = &listed[0];
     assert_eq!(changed["title_en"], "New to Headship");
     assert_eq!(changed["delivery_language"], "welsh");

@@ -478,6 +478,18 @@ impl TestApp {
         .await
     }
 
+    /// The catalogue as anyone reads it: `GET /api/v1/programmes`.
+    pub async fn catalogue(&self) -> Vec<Value> {
+        self.client
+            .get(self.url("/api/v1/programmes"))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
