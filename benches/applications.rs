@@ -545,6 +545,7 @@ fn prepare(conn: &mut DbConnection, options: &Options) -> Result<Plan> {
                 academic_year: None,
                 applied_at: now - days(450),
                 updated_at: now - days(200),
+                school_id: None,
             })
             .collect();
         insert_all!(conn, enrolments::table, history);

@@ -329,6 +329,7 @@ pub async fn apply(
                         academic_year: Some(academic_year(cohort.starts_on)),
                         applied_at: at,
                         updated_at: at,
+                        school_id: applicant.school_id.as_deref(),
                     },
                 )?;
                 enrolments::record_change(
@@ -411,16 +412,17 @@ pub(crate) fn load(conn: &mut DbConnection, enrolment_id: &str) -> AppResult<Loa
     })
 }
 
-/// True when `user` is the headteacher of the applicant's school (or a consortium admin), and
-/// not the applicant: a head's own application is endorsed by another head of the school or
-/// by the consortium.
-fn may_endorse(user: &CurrentUser, applicant: &Person) -> bool {
-    applicant.id != user.id()
+/// True when `user` is the headteacher of the school the application was made from (or a
+/// consortium admin), and not the applicant: a head's own application is endorsed by another
+/// head of the school or by the consortium. The school is the one recorded when they applied,
+/// not the one on their profile now, which the applicant sets themselves.
+fn may_endorse(user: &CurrentUser, enrolment: &Enrolment) -> bool {
+    enrolment.person_id != user.id()
         && (user.has(Role::ConsortiumAdmin)
             || user.grants.iter().any(|g| {
                 g.role() == Some(Role::Headteacher)
                     && g.school_id.is_some()
-                    && g.school_id == applicant.school_id
+                    && g.school_id == enrolment.school_id
             }))
 }
 
@@ -563,7 +565,7 @@ pub async fn decide_endorsement(
     let public_url = state.settings.public_url().to_owned();
     db::run(&state.pool, move |conn| {
         let loaded = load(conn, &enrolment_id)?;
-        if !may_endorse(&user, &loaded.applicant) {
+        if !may_endorse(&user, &loaded.enrolment) {
             return Err(AppError::Forbidden);
         }
         if loaded.status != EnrolmentStatus::AwaitingEndorsement {
@@ -835,6 +837,7 @@ pub async fn defer(
                     academic_year: Some(academic_year(target.starts_on)),
                     applied_at: at,
                     updated_at: at,
+                    school_id: loaded.enrolment.school_id.as_deref(),
                 },
             )?;
             if let (Some(by), Some(when)) =

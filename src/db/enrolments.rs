@@ -22,6 +22,8 @@ pub struct Enrolment {
     pub eligibility_override_reason: Option<String>,
     pub applied_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The school the application was made from, whose headteacher endorses it.
+    pub school_id: Option<String>,
 }
 
 impl Enrolment {
@@ -46,6 +48,8 @@ pub struct NewEnrolment<'a> {
     pub academic_year: Option<i32>,
     pub applied_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The applicant's school when they applied: its headteacher endorses the application.
+    pub school_id: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut DbConnection, enrolment: &NewEnrolment<'_>) -> QueryResult<()> {
@@ -265,7 +269,7 @@ pub struct PendingEndorsement {
     pub programme_title_cy: String,
 }
 
-/// Applications awaiting endorsement from staff of these schools, oldest first, but for the
+/// Applications made from these schools and awaiting endorsement, oldest first, but for the
 /// headteacher's own.
 pub fn awaiting_endorsement_at(
     conn: &mut DbConnection,
@@ -276,7 +280,7 @@ pub fn awaiting_endorsement_at(
         .inner_join(people::table.on(people::id.eq(enrolments::person_id)))
         .inner_join(cohorts::table.inner_join(programmes::table))
         .filter(enrolments::status.eq(EnrolmentStatus::AwaitingEndorsement.as_str()))
-        .filter(people::school_id.eq_any(school_ids))
+        .filter(enrolments::school_id.eq_any(school_ids))
         .filter(enrolments::person_id.ne(headteacher_id))
         .order(enrolments::applied_at.asc())
         .select((

@@ -493,6 +493,7 @@ mod tests {
             academic_year: None,
             applied_at: at,
             updated_at: at,
+            school_id: None,
         };
         let audit = audit::AuditEntry {
             id: "a".to_owned(),

@@ -186,6 +186,7 @@ diesel::table! {
         applied_at -> Timestamp,
         updated_at -> Timestamp,
         academic_year -> Nullable<Integer>,
+        school_id -> Nullable<Text>,
     }
 }
 

@@ -511,9 +511,10 @@ pub fn insert(
             eligibility_override_reason: None,
             applied_at: e.applied_at,
             updated_at,
+            school_id: person.school_id.clone(),
         });
         if rows.len() == ENROLMENTS_PER_ROUND || index + 1 == plan.enrolments.len() {
-            written.enrolments += insert_rows!(conn, enrolments::table, &rows, 12);
+            written.enrolments += insert_rows!(conn, enrolments::table, &rows, 13);
             written.events += insert_rows!(conn, enrolment_events::table, &events, 7);
             rows.clear();
             events.clear();
@@ -611,6 +612,7 @@ struct EnrolmentRow {
     eligibility_override_reason: Option<String>,
     applied_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    school_id: Option<String>,
 }
 
 #[derive(Insertable)]

@@ -69,6 +69,7 @@ pub struct Stage {
 pub struct Person {
     pub id: String,
     pub school: Option<usize>,
+    pub school_id: Option<String>,
     /// Index into `Staff::stages`.
     pub stage: usize,
 }
@@ -166,6 +167,7 @@ pub fn insert_people(
         planned.push(Person {
             id: id.clone(),
             school,
+            school_id: school.map(|s| places.schools[s].id.clone()),
             stage,
         });
         rows.push(PersonRow {

@@ -614,6 +614,86 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
 }
 
 #[tokio::test]
+async fn the_school_an_application_was_made_from_endorses_it_whatever_the_profile_says_later() {
+    let app = spawn_app().await;
+    let school = app.school("Ysgol Gymraeg Nant Caerau");
+    let other_school = app.school("Ysgol y Graig");
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", true, &[], 10)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], Some(&school), None);
+    let head = app.person(
+        "pennaeth@ysgol.cymru",
+        &[Role::Headteacher],
+        Some(&school),
+        None,
+    );
+    let other_head = app.person(
+        "pennaeth@graig.cymru",
+        &[Role::Headteacher],
+        Some(&other_school),
+        None,
+    );
+    let applied: Value = app
+        .apply(&teacher.token, &cohort)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(applied["status"], "awaiting_endorsement");
+    let id = applied["id"].as_str().unwrap_or("").to_owned();
+
+    // The applicant names another school on their profile while the request waits.
+    let moved = app
+        .client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(&teacher.token)
+        .json(&json!({ "school_id": other_school }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(moved.status(), 200);
+
+    // That school's head neither sees the application nor may decide on it.
+    let queue = app
+        .get_as(&other_head.token, "/endorsements")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(!queue.contains("athro@ysgol.cymru"), "{queue}");
+    let refused = app
+        .post_as(
+            &other_head.token,
+            &format!("/api/v1/applications/{id}/decline"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+
+    // The head of the school it was made from still does.
+    let queue = app
+        .get_as(&head.token, "/endorsements")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(queue.contains("athro@ysgol.cymru"), "{queue}");
+    let endorsed: Value = app
+        .post_as(
+            &head.token,
+            &format!("/api/v1/applications/{id}/endorse"),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(endorsed["status"], "confirmed");
+}
+
+#[tokio::test]
 async fn a_headteacher_never_endorses_their_own_application() {
     use diesel::prelude::*;
     use llwybr::db::schema::email_outbox;
