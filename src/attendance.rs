@@ -20,7 +20,7 @@ use crate::domain::FieldError;
 use crate::domain::completion::{AttendanceStatus, AttendanceTally};
 use crate::domain::enrolment::{self as lifecycle, EnrolmentEvent, EnrolmentStatus};
 use crate::domain::language::Language;
-use crate::domain::session;
+use crate::domain::{session, wales_time};
 use crate::error::{AppError, AppResult};
 use crate::i18n::t_with;
 use crate::mail::compose::{self, Recipient};
@@ -43,6 +43,24 @@ pub struct SessionView {
     pub online_url: Option<String>,
     /// It has started, so it counts towards attendance.
     pub held: bool,
+}
+
+impl SessionView {
+    /// When it is, as a clock in Wales shows it: `14/09/2026 09:30–16:00`.
+    pub fn when_in_wales(&self) -> String {
+        let starts = wales_time::from_utc(self.starts_at.naive_utc());
+        let ends = wales_time::from_utc(self.ends_at.naive_utc());
+        let end_format = if ends.date() == starts.date() {
+            "%H:%M"
+        } else {
+            "%d/%m/%Y %H:%M"
+        };
+        format!(
+            "{}–{}",
+            starts.format("%d/%m/%Y %H:%M"),
+            ends.format(end_format)
+        )
+    }
 }
 
 fn session_view(session: CohortSession, now: NaiveDateTime) -> SessionView {
@@ -611,7 +629,7 @@ pub fn certificate(
         programme_title_en: loaded.programme.title_en,
         programme_title_cy: loaded.programme.title_cy,
         cohort_name: loaded.cohort.name,
-        completed_on: completed_at.date(),
+        completed_on: wales_time::from_utc(completed_at).date(),
     })
 }
 

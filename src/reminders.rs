@@ -15,6 +15,7 @@ use crate::db::schema::{
 use crate::db::{self, DbConnection, DbPool, outbox};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::language::Language;
+use crate::domain::wales_time;
 use crate::i18n::t_with;
 use crate::mail::compose::{self, Recipient};
 
@@ -77,11 +78,14 @@ fn reminder_email(
     now: NaiveDateTime,
 ) -> anyhow::Result<outbox::NewOutboxEmail> {
     let language = Language::parse(&due.preferred_language).unwrap_or_default();
+    // Both, for a session in a room that can also be joined online.
     let place = match (&due.venue, &due.online_url) {
-        (Some(venue), _) => venue.clone(),
+        (Some(venue), Some(url)) => format!("{venue} · {url}"),
+        (Some(venue), None) => venue.clone(),
         (None, Some(url)) => url.clone(),
         (None, None) => String::new(),
     };
+    let on_the_wall = wales_time::from_utc(due.starts_at);
     let args = [
         (
             "session",
@@ -94,8 +98,8 @@ fn reminder_email(
                 .to_owned(),
         ),
         ("cohort", due.cohort_name.clone()),
-        ("date", due.starts_at.format("%d/%m/%Y").to_string()),
-        ("time", due.starts_at.format("%H:%M").to_string()),
+        ("date", on_the_wall.format("%d/%m/%Y").to_string()),
+        ("time", on_the_wall.format("%H:%M").to_string()),
         ("place", place),
     ];
     compose::notice(

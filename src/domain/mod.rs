@@ -21,6 +21,7 @@ pub mod reason;
 pub mod role;
 pub mod session;
 pub mod stage;
+pub mod wales_time;
 
 /// A problem with one field of the input: the field's name as the client sent it and the
 /// message key (see `src/i18n/locales`) that explains it in the reader's language.

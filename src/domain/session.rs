@@ -9,19 +9,28 @@ pub const MAX_VENUE: usize = 300;
 pub const MAX_URL: usize = 2000;
 
 /// A moment in UTC, from RFC 3339 (`2026-09-14T09:00:00+01:00`, converted to UTC) or from a
-/// form's `YYYY-MM-DDTHH:MM` (seconds optional), which has no offset and is taken as UTC.
+/// form's `YYYY-MM-DDTHH:MM` (seconds optional), which has no offset and is the time on a clock
+/// in Wales, where the sessions are: a lead types what the invitation will say.
 pub fn moment(field: &'static str, raw: &str) -> Result<NaiveDateTime, FieldError> {
     let raw = raw.trim();
-    DateTime::parse_from_rfc3339(raw)
-        .map(|at| at.naive_utc())
-        .ok()
-        .or_else(|| {
-            ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+    let invalid = || FieldError::new(field, "error-session-time-invalid");
+    let at = match DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => at.naive_utc(),
+        Err(_) => {
+            let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
                 .iter()
                 .find_map(|format| NaiveDateTime::parse_from_str(raw, format).ok())
-        })
-        .filter(|at| super::day::has_four_digit_year(at.date()))
-        .ok_or_else(|| FieldError::new(field, "error-session-time-invalid"))
+                .filter(|at| super::day::has_four_digit_year(at.date()))
+                .ok_or_else(invalid)?;
+            super::wales_time::to_utc(local)
+                .ok_or_else(|| FieldError::new(field, "error-session-time-skipped"))?
+        }
+    };
+    if super::day::has_four_digit_year(at.date()) {
+        Ok(at)
+    } else {
+        Err(invalid())
+    }
 }
 
 /// A session ends after it starts: a zero-length session is a typing slip.
@@ -96,10 +105,15 @@ mod tests {
     fn times_come_as_rfc3339_or_as_a_form_sends_them() {
         assert_eq!(
             at("2026-09-14T09:30").to_string(),
-            "2026-09-14 09:30:00",
-            "a form's time without an offset is UTC"
+            "2026-09-14 08:30:00",
+            "a form's time without an offset is the time in Wales, here summer time"
         );
-        assert_eq!(at("2026-09-14T09:30:15").to_string(), "2026-09-14 09:30:15");
+        assert_eq!(
+            at("2026-12-14T09:30").to_string(),
+            "2026-12-14 09:30:00",
+            "and in winter, UTC"
+        );
+        assert_eq!(at("2026-09-14T09:30:15").to_string(), "2026-09-14 08:30:15");
         assert_eq!(
             at("2026-09-14T09:30:00Z").to_string(),
             "2026-09-14 09:30:00"
@@ -116,6 +130,7 @@ mod tests {
             "2026-13-01T09:00",
             "+262142-12-31T09:00",
             "soon",
+            "2027-03-28T01:30",
         ] {
             assert_eq!(
                 moment("starts_at", bad).map_err(|e| e.field.into_owned()),

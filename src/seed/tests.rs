@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use diesel::prelude::*;
 use tempfile::TempDir;
 
-use super::calendar::{date, is_british_summer_time};
+use super::calendar::{date, wales_time_to_utc};
 use super::data::{LOCAL_AUTHORITIES, Seats};
 use super::*;
 use crate::db::schema::{
@@ -328,11 +328,24 @@ fn sessions_fall_on_school_days_within_their_cohort() -> anyhow::Result<()> {
 }
 
 #[test]
-fn british_summer_time_ends_on_the_last_sunday_of_october() -> anyhow::Result<()> {
-    assert!(is_british_summer_time(date("2026-10-24")?)?);
-    assert!(!is_british_summer_time(date("2026-10-25")?)?);
-    assert!(!is_british_summer_time(date("2027-03-27")?)?);
-    assert!(is_british_summer_time(date("2027-03-28")?)?);
+fn demo_times_are_welsh_clock_times() -> anyhow::Result<()> {
+    let utc = |day: &str, clock| wales_time_to_utc(date(day)?, clock);
+    assert_eq!(
+        utc("2026-10-24", (9, 30))?.to_string(),
+        "2026-10-24 08:30:00"
+    );
+    assert_eq!(
+        utc("2026-10-25", (9, 30))?.to_string(),
+        "2026-10-25 09:30:00"
+    );
+    assert_eq!(
+        utc("2027-03-27", (9, 30))?.to_string(),
+        "2027-03-27 09:30:00"
+    );
+    assert_eq!(
+        utc("2027-03-28", (9, 30))?.to_string(),
+        "2027-03-28 08:30:00"
+    );
     Ok(())
 }
 
@@ -445,7 +458,7 @@ async fn past_years_show_growth_on_the_baseline_and_rising_satisfaction() -> any
                 .iter()
                 .find(|r| r.key == year)
                 .ok_or_else(|| anyhow::anyhow!("{code} has no evaluation in {year}"))?;
-            satisfied[i] += row.satisfied;
+            satisfied[i] += row.satisfied.unwrap_or_default();
             answered[i] += row.answered;
         }
     }

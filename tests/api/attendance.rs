@@ -156,6 +156,47 @@ async fn the_lead_plans_sessions_which_applicants_see_in_time_order() {
         earlier["starts_at"], "2026-09-14T08:30:00Z",
         "British Summer Time is stored as UTC"
     );
+    // A time without an offset is what a clock in Wales shows, as the lead's form sends it.
+    let summer = app
+        .post_as(
+            &lead.token,
+            &path,
+            &json!({
+                "title_en": "Summer school", "title_cy": "Ysgol haf",
+                "starts_at": "2026-07-14T09:30", "ends_at": "2026-07-14T15:00",
+                "venue": "Ysgol Glantaf"
+            }),
+        )
+        .await;
+    assert_eq!(summer.status(), 201);
+    let summer: Value = summer.json().await.expect("json");
+    assert_eq!(summer["starts_at"], "2026-07-14T08:30:00Z");
+    assert_eq!(summer["ends_at"], "2026-07-14T14:00:00Z");
+    let page = app
+        .get_as(&lead.token, &format!("/lead/cohorts/{cohort}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("14/07/2026 09:30–15:00"), "{page}");
+    let skipped = app
+        .post_as(
+            &lead.token,
+            &path,
+            &json!({
+                "title_en": "x", "title_cy": "x",
+                "starts_at": "2027-03-28T01:30", "ends_at": "2027-03-28T03:00"
+            }),
+        )
+        .await;
+    assert_eq!(skipped.status(), 422);
+    assert!(
+        problem(skipped)
+            .await
+            .to_string()
+            .contains("clocks go forward"),
+        "the hour the clocks skip is refused, saying why"
+    );
 
     let bad = app
         .post_as(
@@ -213,7 +254,14 @@ async fn the_lead_plans_sessions_which_applicants_see_in_time_order() {
             .await
             .expect("json");
         let titles: Vec<_> = listed.iter().map(|s| s["title_cy"].clone()).collect();
-        assert_eq!(titles, [json!("Arwain newid"), json!("Sgyrsiau hyfforddi")]);
+        assert_eq!(
+            titles,
+            [
+                json!("Ysgol haf"),
+                json!("Arwain newid"),
+                json!("Sgyrsiau hyfforddi")
+            ]
+        );
     }
     assert_eq!(app.get_as(&stranger.token, &path).await.status(), 403);
     assert_eq!(

@@ -18,6 +18,7 @@ use crate::db::{self, catalogue};
 use crate::domain::FieldError;
 use crate::domain::completion::AttendanceStatus;
 use crate::domain::role::Role;
+use crate::domain::wales_time;
 use crate::error::{AppError, AppResult};
 use crate::routes::api::cohorts::{CohortPatch, NewCohortRequest, create_cohort, update_cohort};
 use crate::routes::api::programmes::{NewProgrammeRequest, create_programme};
@@ -276,7 +277,9 @@ async fn register_page(
             session_id,
             session_en: session.title_en,
             session_cy: session.title_cy,
-            starts_at: session.starts_at.format("%d/%m/%Y %H:%M UTC").to_string(),
+            starts_at: wales_time::from_utc(session.starts_at)
+                .format("%d/%m/%Y %H:%M")
+                .to_string(),
             rows,
             statuses: ["present", "absent", "apologies"],
             problems,

@@ -3,6 +3,7 @@
 
 ## Sesiynau a chofrestrau: gwallau meysydd
 error-session-time-invalid = Rhowch yr amser fel BBBB-MM-DDTHH:MM, fel 2026-09-14T09:30, neu yn ôl RFC 3339 gyda chylchfa amser.
+error-session-time-skipped = Nid yw'r amser hwnnw'n bod yng Nghymru: mae'r clociau'n mynd ymlaen awr y noson honno. Rhowch amser ar ôl 02:00.
 error-session-ends-before-start = Rhaid i'r sesiwn orffen ar ôl iddi ddechrau.
 error-session-url-invalid = Rhowch gyfeiriad gwe llawn sy'n dechrau gyda https://.
 error-session-place-missing = Rhowch leoliad, dolen ar-lein, neu'r ddau.

@@ -3,6 +3,7 @@
 
 ## Sessions and registers: field errors
 error-session-time-invalid = Give the time as YYYY-MM-DDTHH:MM, like 2026-09-14T09:30, or in RFC 3339 with a time zone.
+error-session-time-skipped = That time does not happen in Wales: the clocks go forward an hour that night. Give a time after 02:00.
 error-session-ends-before-start = The session must end after it starts.
 error-session-url-invalid = Give a full web address starting with https://.
 error-session-place-missing = Give a venue, an online link, or both.
