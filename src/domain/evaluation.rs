@@ -300,6 +300,16 @@ impl Distribution {
             *mine += theirs;
         }
     }
+
+    /// `count` answers of `value`; values outside 1-5 are ignored, as in `of`.
+    pub fn add_answers(&mut self, value: Option<i32>, count: i64) {
+        if let Some(slot) = value
+            .and_then(|v| usize::try_from(v - 1).ok())
+            .and_then(|i| self.counts.get_mut(i))
+        {
+            *slot = slot.saturating_add(u32::try_from(count).unwrap_or(u32::MAX));
+        }
+    }
 }
 
 /// `part` of `whole` in percent, to one decimal; none when `whole` is 0.

@@ -109,20 +109,6 @@ impl Breakdown {
     }
 }
 
-/// The academic year (September to August, by the year it starts) of a date or timestamp
-/// column, as text.
-pub(crate) fn academic_year_sql(conn: &DbConnection, column: &str) -> String {
-    match conn {
-        // Dates and timestamps are stored as ISO text: the year, less one before September.
-        DbConnection::Sqlite(_) => format!(
-            "CAST(CAST(substr({column}, 1, 4) AS INTEGER) - (CAST(substr({column}, 6, 2) AS INTEGER) < 9) AS TEXT)"
-        ),
-        DbConnection::Postgres(_) => format!(
-            "CAST(CAST(EXTRACT(YEAR FROM {column} - INTERVAL '8 months') AS INTEGER) AS TEXT)"
-        ),
-    }
-}
-
 /// `query.into_boxed()` with the backend named, which grouping a boxed query needs.
 pub(crate) fn boxed<'a, Q>(query: Q) -> diesel::dsl::IntoBoxed<'a, Q, MultiBackend>
 where

@@ -1,15 +1,16 @@
 //! Satisfaction by academic year or programme against the consortium's 95% target: the share
 //! of answers 4 or 5 to the overall question, and response rates, from the evaluation results.
 //!
-//! A round belongs to the academic year it opened in, as on the evaluation results pages, so
-//! the two never disagree. Anonymous rounds count in the region's figures; for one authority
-//! only answers that can be placed in it count, which anonymous ones cannot (their response
-//! rates still count, invitations being named). A group with fewer answers than an anonymous
-//! round needs before it shows any (three) shows its response rate but no satisfaction, so no
-//! figure ever stands for one or two people's answers.
+//! A round belongs to the academic year it opened in and is withheld as on the evaluation
+//! results pages, so the two never disagree and neither gives away what the other holds back:
+//! an anonymous round's answers count once three people have answered it, and for one authority
+//! a round's answers count once three of its people have (anonymous answers name no one, so
+//! they never count for an authority). Response rates count every round. A group with fewer
+//! than three answers shows its response rate but no satisfaction, and the total is made of the
+//! groups shown, so no figure ever stands for one or two people's answers.
 //!
-//! Two grouped queries, whatever the number of rounds: the distribution of overall answers per
-//! (year, programme, answer) and the invitations and responses per (year, programme).
+//! Three grouped queries, whatever the number of rounds: the rounds, the overall answers per
+//! (round, answer) and the invitations and responses per round.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,7 +20,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Nullable, Text};
 use serde::Serialize;
 
-use super::participation::{Breakdown, academic_year_sql, boxed, label_of, labels};
+use super::participation::{Breakdown, boxed, label_of, labels};
 use crate::db::DbConnection;
 use crate::db::schema::{
     cohorts, evaluation_answer_tallies, evaluation_answers, evaluation_invitations,
@@ -80,9 +81,9 @@ pub struct SatisfactionRow {
     pub invited: i64,
     pub responded: i64,
     pub response_rate_pct: Option<f64>,
-    /// Answers to the overall question, and those of them 4 or 5.
+    /// Answers to the overall question, and those of them 4 or 5 (none when too few to show).
     pub answered: i64,
-    pub satisfied: i64,
+    pub satisfied: Option<i64>,
     /// None without answers, or with too few to show.
     pub satisfaction_pct: Option<f64>,
     pub target_met: Option<bool>,
@@ -119,8 +120,15 @@ macro_rules! narrowed {
     }};
 }
 
-/// (academic year, programme, answer, how many gave it).
-type AnswerCount = (String, String, Option<i32>, i64);
+/// Where a round's figures go, and whether its answers are anonymous.
+struct RoundPlace {
+    year: String,
+    programme: String,
+    anonymous: bool,
+}
+
+/// The rounds the filter keeps, by id.
+type Rounds = HashMap<String, RoundPlace>;
 
 /// The questions satisfaction is measured on (one per form at most).
 fn overall_questions(conn: &mut DbConnection) -> AppResult<Vec<String>> {
@@ -130,173 +138,123 @@ fn overall_questions(conn: &mut DbConnection) -> AppResult<Vec<String>> {
         .load(conn)?)
 }
 
-/// The academic year and programme of each round, by its id.
-type Rounds = HashMap<String, (String, String)>;
-
-/// The academic year and programme of each round the filter keeps.
 fn rounds_in(conn: &mut DbConnection, filter: &Filter) -> AppResult<Rounds> {
-    let rows: Vec<(String, NaiveDateTime, String)> = narrowed!(
+    let rows: Vec<(String, NaiveDateTime, String, bool)> = narrowed!(
         evaluation_rounds::table.inner_join(cohorts::table).select((
             evaluation_rounds::id,
             evaluation_rounds::opens_at,
-            cohorts::programme_id
+            cohorts::programme_id,
+            evaluation_rounds::anonymous,
         )),
         filter
     )
     .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, opens_at, programme)| {
-            (id, (academic_year(opens_at.date()).to_string(), programme))
+        .map(|(id, opens_at, programme, anonymous)| {
+            let year = academic_year(opens_at.date()).to_string();
+            (
+                id,
+                RoundPlace {
+                    year,
+                    programme,
+                    anonymous,
+                },
+            )
         })
         .collect())
 }
 
-/// For the whole region the answers come from each round's tallies (a few rows a round, kept as
-/// responses arrive), read only for the overall questions, and the rounds are placed in a year
-/// and programme afterwards.
-fn region_distributions(conn: &mut DbConnection, rounds: &Rounds) -> AppResult<Vec<AnswerCount>> {
-    use evaluation_answer_tallies as tallies;
-    let overall = overall_questions(conn)?;
-    let per_round: Vec<(String, Option<i32>, Option<i64>)> = tallies::table
-        .filter(tallies::question_id.eq_any(overall))
-        .filter(tallies::value_int.is_not_null())
-        .group_by((tallies::round_id, tallies::value_int))
-        .select((tallies::round_id, tallies::value_int, sum(tallies::answers)))
-        .load(conn)?;
-    Ok(per_round
-        .into_iter()
-        .filter_map(|(round, value, count)| {
-            rounds.get(&round).map(|(year, programme)| {
-                (year.clone(), programme.clone(), value, count.unwrap_or(0))
-            })
-        })
-        .collect())
-}
-
-/// Invitations and responses per round, for the region, placed as the answers are.
-fn region_invitations(
-    conn: &mut DbConnection,
-    rounds: &Rounds,
-) -> AppResult<Vec<(String, String, i64, i64)>> {
-    let per_round: Vec<(String, i64, i64)> = evaluation_invitations::table
-        .group_by(evaluation_invitations::round_id)
-        .select((
-            evaluation_invitations::round_id,
-            count_star(),
-            count(evaluation_invitations::responded_at),
-        ))
-        .load(conn)?;
-    Ok(per_round
-        .into_iter()
-        .filter_map(|(round, invited, responded)| {
-            rounds
-                .get(&round)
-                .map(|(year, programme)| (year.clone(), programme.clone(), invited, responded))
-        })
-        .collect())
-}
-
-/// Overall answers per (year, programme): the counts of 1 to 5.
-fn distributions(
+/// Overall answers per round and answer: (round, answer, how many gave it). For the region
+/// they come from each round's tallies (a few rows a round, kept as responses arrive); for an
+/// authority, from its people's answers, which leaves out anonymous ones (they name no one).
+fn answers_per_round(
     conn: &mut DbConnection,
     filter: &Filter,
-    region_rounds: Option<&Rounds>,
-) -> AppResult<HashMap<(String, String), Distribution>> {
-    let year = academic_year_sql(conn, "evaluation_rounds.opens_at");
-    let group = (
-        sql::<Text>(&year),
-        sql::<Text>("cohorts.programme_id"),
-        sql::<Nullable<Integer>>("evaluation_answers.value_int"),
-    );
-    let select = (
-        sql::<Text>(&year),
-        sql::<Text>("cohorts.programme_id"),
-        sql::<Nullable<Integer>>("evaluation_answers.value_int"),
-        count_star(),
-    );
+) -> AppResult<Vec<(String, Option<i32>, i64)>> {
+    let Some(authority) = &filter.authority_id else {
+        use evaluation_answer_tallies as tallies;
+        let overall = overall_questions(conn)?;
+        let per_round: Vec<(String, Option<i32>, Option<i64>)> = tallies::table
+            .filter(tallies::question_id.eq_any(overall))
+            .filter(tallies::value_int.is_not_null())
+            .group_by((tallies::round_id, tallies::value_int))
+            .select((tallies::round_id, tallies::value_int, sum(tallies::answers)))
+            .load(conn)?;
+        return Ok(per_round
+            .into_iter()
+            .map(|(round, value, count)| (round, value, count.unwrap_or(0)))
+            .collect());
+    };
     // `|| ''` keeps the planner off the question index, which would start it from every
     // answer of the region; it starts from the authority's people instead, with or without
     // table statistics. Constant SQL, valid on both databases.
-    let from = evaluation_answers::table
-        .inner_join(
-            evaluation_responses::table
-                .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
-        )
-        .filter(sql::<Bool>(
-            "(evaluation_answers.question_id || '') IN (SELECT evaluation_questions.id \
-             FROM evaluation_questions WHERE evaluation_questions.measure_key = 'overall')",
-        ))
-        .filter(evaluation_answers::value_int.is_not_null());
-    let rows: Vec<AnswerCount> =
-        match (&filter.authority_id, region_rounds) {
-            (None, Some(rounds)) => region_distributions(conn, rounds)?,
-            (None, None) => {
-                let rounds = rounds_in(conn, filter)?;
-                region_distributions(conn, &rounds)?
-            }
-            (Some(authority), _) => narrowed!(
-                from.inner_join(evaluation_invitations::table.on(
-                    evaluation_responses::invitation_id.eq(evaluation_invitations::id.nullable())
-                ),)
-                    .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
-                    .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-                    .filter(schools::local_authority_id.eq(authority.clone()))
-                    .group_by(group)
-                    .select(select),
-                filter
+    Ok(narrowed!(
+        evaluation_answers::table
+            .inner_join(
+                evaluation_responses::table
+                    .inner_join(evaluation_rounds::table.inner_join(cohorts::table)),
             )
-            .load(conn)?,
-        };
-    let mut found: HashMap<(String, String), Distribution> = HashMap::new();
-    for (year, programme, value, count) in rows {
-        let Some(slot) = value
-            .and_then(|v| usize::try_from(v - 1).ok())
-            .filter(|i| *i < 5)
-        else {
-            continue;
-        };
-        let distribution = found.entry((year, programme)).or_default();
-        distribution.counts[slot] += u32::try_from(count).unwrap_or(u32::MAX);
-    }
-    Ok(found)
+            .filter(sql::<Bool>(
+                "(evaluation_answers.question_id || '') IN (SELECT evaluation_questions.id \
+                 FROM evaluation_questions WHERE evaluation_questions.measure_key = 'overall')",
+            ))
+            .filter(evaluation_answers::value_int.is_not_null())
+            .inner_join(
+                evaluation_invitations::table
+                    .on(evaluation_responses::invitation_id
+                        .eq(evaluation_invitations::id.nullable()))
+            )
+            .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+            .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
+            .filter(schools::local_authority_id.eq(authority.clone()))
+            .group_by((
+                sql::<Text>("evaluation_rounds.id"),
+                sql::<Nullable<Integer>>("evaluation_answers.value_int"),
+            ))
+            .select((
+                sql::<Text>("evaluation_rounds.id"),
+                sql::<Nullable<Integer>>("evaluation_answers.value_int"),
+                count_star()
+            )),
+        filter
+    )
+    .load(conn)?)
 }
 
-/// Invitations and responses per (year, programme).
-fn invitations(
+/// Invitations and responses per round (for an authority, those of its people).
+fn invitations_per_round(
     conn: &mut DbConnection,
     filter: &Filter,
-    region_rounds: Option<&Rounds>,
-) -> AppResult<HashMap<(String, String), (i64, i64)>> {
-    let year = academic_year_sql(conn, "evaluation_rounds.opens_at");
-    let group = (sql::<Text>(&year), sql::<Text>("cohorts.programme_id"));
-    let select = (
-        sql::<Text>(&year),
-        sql::<Text>("cohorts.programme_id"),
-        count_star(),
-        count(evaluation_invitations::responded_at),
-    );
-    let from = evaluation_invitations::table
-        .inner_join(evaluation_rounds::table.inner_join(cohorts::table));
-    let rows: Vec<(String, String, i64, i64)> = match (&filter.authority_id, region_rounds) {
-        (None, Some(rounds)) => region_invitations(conn, rounds)?,
-        (None, None) => {
-            let rounds = rounds_in(conn, filter)?;
-            region_invitations(conn, &rounds)?
-        }
-        (Some(authority), _) => narrowed!(
-            from.inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
+) -> AppResult<HashMap<String, (i64, i64)>> {
+    let per_round: Vec<(String, i64, i64)> = match &filter.authority_id {
+        None => evaluation_invitations::table
+            .group_by(evaluation_invitations::round_id)
+            .select((
+                evaluation_invitations::round_id,
+                count_star(),
+                count(evaluation_invitations::responded_at),
+            ))
+            .load(conn)?,
+        Some(authority) => narrowed!(
+            evaluation_invitations::table
+                .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
+                .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                 .filter(schools::local_authority_id.eq(authority.clone()))
-                .group_by(group)
-                .select(select),
+                .group_by(evaluation_invitations::round_id)
+                .select((
+                    evaluation_invitations::round_id,
+                    count_star(),
+                    count(evaluation_invitations::responded_at),
+                )),
             filter
         )
         .load(conn)?,
     };
-    Ok(rows
+    Ok(per_round
         .into_iter()
-        .map(|(year, programme, invited, responded)| ((year, programme), (invited, responded)))
+        .map(|(round, invited, responded)| (round, (invited, responded)))
         .collect())
 }
 
@@ -308,9 +266,14 @@ struct Tally {
 }
 
 impl Tally {
+    /// Enough answers to show their satisfaction without it standing for one or two people.
+    fn shown(&self) -> bool {
+        self.answers.total() >= MIN_ANONYMOUS_RESPONSES
+    }
+
     fn row(&self, key: String, label_en: String, label_cy: String) -> SatisfactionRow {
         let answered = self.answers.total();
-        let shown = answered >= MIN_ANONYMOUS_RESPONSES;
+        let shown = self.shown();
         let satisfaction_pct = self.answers.satisfaction_pct().filter(|_| shown);
         SatisfactionRow {
             key,
@@ -320,11 +283,7 @@ impl Tally {
             responded: self.responded,
             response_rate_pct: super::participation::percent(self.responded, self.invited),
             answered: i64::from(answered),
-            satisfied: if shown {
-                i64::from(self.answers.satisfied())
-            } else {
-                0
-            },
+            satisfied: shown.then(|| i64::from(self.answers.satisfied())),
             satisfaction_pct,
             target_met: satisfaction_pct.map(|pct| pct >= SATISFACTION_TARGET_PCT),
         }
@@ -342,33 +301,46 @@ pub fn report(
     } else {
         filter.clone()
     };
-    // For the region both counts place rounds in a year and programme: one list for both.
-    let region_rounds = match filter.authority_id {
-        None => Some(rounds_in(conn, &filter)?),
-        Some(_) => None,
+    let rounds = rounds_in(conn, &filter)?;
+    let invited = invitations_per_round(conn, &filter)?;
+    // As on the evaluation results pages: an anonymous round's answers are left out until
+    // three people have answered it, and so are an authority's, named round or not, until
+    // three of its people have. Their invitations and responses still count.
+    let withheld = |round: &str, place: &RoundPlace| {
+        (place.anonymous || filter.authority_id.is_some())
+            && invited.get(round).map_or(0, |(_, responded)| *responded)
+                < i64::from(MIN_ANONYMOUS_RESPONSES)
     };
-    let answers = distributions(conn, &filter, region_rounds.as_ref())?;
-    let invited = invitations(conn, &filter, region_rounds.as_ref())?;
-    let group_of = |(year, programme): &(String, String)| match by {
-        SatisfactionBy::Year => year.clone(),
-        SatisfactionBy::Programme => programme.clone(),
+    let group_of = |place: &RoundPlace| match by {
+        SatisfactionBy::Year => place.year.clone(),
+        SatisfactionBy::Programme => place.programme.clone(),
     };
     let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();
-    for (key, (invitations, responses)) in &invited {
-        let tally = groups.entry(group_of(key)).or_default();
+    for (round, (invitations, responses)) in &invited {
+        let Some(place) = rounds.get(round) else {
+            continue;
+        };
+        let tally = groups.entry(group_of(place)).or_default();
         tally.invited += invitations;
         tally.responded += responses;
         total.invited += invitations;
         total.responded += responses;
     }
-    for (key, distribution) in &answers {
+    for (round, value, count) in answers_per_round(conn, &filter)? {
+        let Some(place) = rounds.get(&round).filter(|place| !withheld(&round, place)) else {
+            continue;
+        };
         groups
-            .entry(group_of(key))
+            .entry(group_of(place))
             .or_default()
             .answers
-            .add(distribution);
-        total.answers.add(distribution);
+            .add_answers(value, count);
+    }
+    // The total is made of the groups shown: with a group too small to show in it, the total
+    // less the others would give that group's answers away.
+    for tally in groups.values().filter(|tally| tally.shown()) {
+        total.answers.add(&tally.answers);
     }
     let keys: Vec<String> = groups.keys().cloned().collect();
     let names = labels(
@@ -428,7 +400,7 @@ mod tests {
         };
         let row = tally.row("2025".into(), "2025/26".into(), "2025/26".into());
         assert_eq!(row.satisfaction_pct, Some(75.0));
-        assert_eq!(row.satisfied, 3);
+        assert_eq!(row.satisfied, Some(3));
         assert_eq!(row.target_met, Some(false));
         assert_eq!(
             crate::domain::evaluation::percent(3, 4),

@@ -158,7 +158,7 @@ pub fn satisfaction(report: &Satisfaction, language: Language) -> Table {
             Cell::Count(row.responded),
             Cell::Percent(row.response_rate_pct),
             Cell::Count(row.answered),
-            Cell::Count(row.satisfied),
+            row.satisfied.map_or_else(|| Cell::text("-"), Cell::Count),
             Cell::Percent(row.satisfaction_pct),
             match row.target_met {
                 Some(met) => yes_no(language, met),

@@ -623,13 +623,20 @@ pub async fn dashboard_page(
         ("authority", request.authority_id.clone()),
     ];
     let mut figures = participation_figures(&i18n, &board.by_year);
+    // The headline is the chosen year's, as participation's is; the table lists every year.
+    let year_key = request.year.to_string();
+    let this_year = board
+        .satisfaction
+        .rows
+        .iter()
+        .find(|row| row.key == year_key);
     figures.push(Figure {
         label: i18n.t("report-satisfaction-overall"),
         value: format!(
             "{} · {} {}",
-            pct(board.satisfaction.total.satisfaction_pct),
+            pct(this_year.and_then(|row| row.satisfaction_pct)),
             i18n.t("report-response-rate"),
-            pct(board.satisfaction.total.response_rate_pct)
+            pct(this_year.and_then(|row| row.response_rate_pct))
         ),
     });
     let sat_filters = [
@@ -886,7 +893,10 @@ pub async fn satisfaction_page(
             value: format!(
                 "{} ({} / {})",
                 pct(report.total.satisfaction_pct),
-                report.total.satisfied,
+                report
+                    .total
+                    .satisfied
+                    .map_or_else(|| "-".to_owned(), |n| n.to_string()),
                 report.total.answered
             ),
         },
