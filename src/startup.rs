@@ -105,6 +105,7 @@ impl Application {
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(AppError::NotFound)
                 }))
+                .wrap(from_fn(crate::routes::cross_site::refuse_cross_site))
                 .wrap(from_fn(render_errors))
                 .wrap(Compress::default())
                 .wrap(

@@ -2,6 +2,7 @@
 //! the pages.
 
 pub mod api;
+pub mod cross_site;
 pub mod health;
 pub mod pages;
 

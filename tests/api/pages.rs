@@ -235,6 +235,76 @@ async fn a_bad_form_is_shown_again_with_every_problem_in_the_readers_language() 
 }
 
 #[tokio::test]
+async fn another_site_cannot_post_a_form_for_a_visitor() {
+    let app = spawn_app().await;
+    app.register("ceri@ysgol.cymru", "Ceri").await;
+    let sign_in = |headers: &[(&'static str, &'static str)]| {
+        let mut request = client().post(app.url("/login")).form(&[
+            ("email", "ceri@ysgol.cymru"),
+            ("password", PASSWORD),
+            ("next", "/profile"),
+        ]);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("origin", "https://evil.example")][..],
+    ] {
+        let refused = sign_in(headers).await.expect("sent");
+        assert_eq!(refused.status(), 403, "{headers:?}");
+        assert!(
+            refused.headers().get("set-cookie").is_none(),
+            "no session is started"
+        );
+        assert!(
+            body(refused).await.contains("<html"),
+            "a page, not a bare status"
+        );
+    }
+    let ours = sign_in(&[("sec-fetch-site", "same-origin")])
+        .await
+        .expect("sent");
+    assert_eq!(ours.status(), 303);
+    let program = sign_in(&[]).await.expect("sent");
+    assert_eq!(program.status(), 303, "no headers either way: let through");
+}
+
+#[tokio::test]
+async fn the_language_switch_on_a_refused_form_goes_back_to_the_forms_page() {
+    let app = spawn_app().await;
+    let refused = client()
+        .post(app.url("/login"))
+        .header("referer", app.url("/login?next=%2Fprofile&lang=en"))
+        .form(&[
+            ("email", "nobody@ysgol.cymru"),
+            ("password", "Not The Password 1"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 401);
+    let html = body(refused).await;
+    assert!(
+        html.contains("/language/cy?next=%2Flogin%3Fnext%3D%252Fprofile\""),
+        "{html}"
+    );
+    let elsewhere = client()
+        .post(app.url("/login"))
+        .header("referer", "https://evil.example/login")
+        .form(&[
+            ("email", "nobody@ysgol.cymru"),
+            ("password", "Not The Password 1"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert!(body(elsewhere).await.contains("/language/cy?next=%2F\""));
+}
+
+#[tokio::test]
 async fn the_profile_needs_a_login_and_returns_there_after() {
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;

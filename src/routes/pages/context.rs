@@ -35,9 +35,12 @@ pub struct PageContext {
 
 impl PageContext {
     pub fn new(req: &HttpRequest, language: Language, user: Option<&CurrentUser>) -> Self {
-        let here = match req.query_string() {
-            "" => req.path().to_owned(),
-            query => format!("{}?{}", req.path(), strip_lang(query)),
+        // A refused form is shown at the address it was posted to, which may answer only posts:
+        // the switch goes back to the page the form was on instead.
+        let here = if req.method() == actix_web::http::Method::GET {
+            with_query(req.path(), req.query_string())
+        } else {
+            referring_page(req).unwrap_or_else(|| "/".to_owned())
         };
         let next =
             serde_urlencoded::to_string([("next", here.trim_end_matches('?'))]).unwrap_or_default();
@@ -54,6 +57,29 @@ impl PageContext {
             switch_url: format!("/language/{}?{next}", language.other().code()),
         }
     }
+}
+
+fn with_query(path: &str, query: &str) -> String {
+    match query {
+        "" => path.to_owned(),
+        query => format!("{path}?{}", strip_lang(query)),
+    }
+}
+
+/// The path and query of the page that sent the request, when it is one of ours (the
+/// Referrer-Policy sends it only then).
+fn referring_page(req: &HttpRequest) -> Option<String> {
+    let referer = req
+        .headers()
+        .get(actix_web::http::header::REFERER)?
+        .to_str()
+        .ok()?;
+    let uri: actix_web::http::Uri = referer.parse().ok()?;
+    let host = req.connection_info().host().to_owned();
+    if uri.authority().map(|a| a.as_str()) != Some(host.as_str()) {
+        return None;
+    }
+    Some(with_query(uri.path(), uri.query().unwrap_or("")))
 }
 
 fn strip_lang(query: &str) -> String {
