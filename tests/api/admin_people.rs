@@ -1314,7 +1314,32 @@ async fn a_self_registered_address_gets_a_role_only_once_confirmed() {
         .chars()
         .take_while(|c| !c.is_whitespace())
         .collect();
-    let confirmed = app.client.get(app.url(&link)).send().await.expect("sent");
+    // Opening the link (as a mail filter would) shows a button and confirms nothing.
+    let opened = app.client.get(app.url(&link)).send().await.expect("sent");
+    assert_eq!(opened.status(), 200);
+    let token = link
+        .split("token=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        opened
+            .text()
+            .await
+            .expect("html")
+            .contains(&format!("value=\"{token}\"")),
+        "the page's form carries the token"
+    );
+    let still = app.post_as(&admin.token, &path, &head).await;
+    assert_eq!(still.status(), 409, "opening the link confirmed nothing");
+    let confirm = || {
+        app.client
+            .post(app.url("/email/confirm?lang=en"))
+            .form(&[("token", token.as_str())])
+            .send()
+    };
+    let confirmed = confirm().await.expect("sent");
     assert_eq!(confirmed.status(), 303);
     assert_eq!(
         confirmed.headers()["location"],
@@ -1323,7 +1348,7 @@ async fn a_self_registered_address_gets_a_role_only_once_confirmed() {
     let granted = app.post_as(&admin.token, &path, &head).await;
     assert!(granted.status().is_success(), "{}", granted.status());
 
-    let again = app.client.get(app.url(&link)).send().await.expect("sent");
+    let again = confirm().await.expect("sent");
     assert_eq!(again.status(), 422, "a confirmation link works once");
 }
 

@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::forgot)
         .service(account::reset_form)
         .service(account::reset)
+        .service(account::confirm_email_form)
         .service(account::confirm_email)
         .service(profile::show)
         .service(profile::save)
