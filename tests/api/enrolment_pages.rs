@@ -742,3 +742,96 @@ async fn a_refused_register_keeps_every_tick_and_names_the_person() {
     );
     assert!(body.contains("gadael: "), "the person is named: {body}");
 }
+
+/// Completing someone below the attendance rule without a reason is refused beside their row,
+/// in words for a person; "not completed" asks to be confirmed, and a lead can still complete
+/// them afterwards.
+#[tokio::test]
+async fn completion_below_the_rule_asks_for_a_reason_and_not_completed_can_be_put_right() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let applied: serde_json::Value = app
+        .apply(&teacher.token, &cohort)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = applied["id"].as_str().unwrap_or("").to_owned();
+    let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
+    let yesterday = |time: &str| {
+        (chrono::Utc::now() - chrono::Duration::days(1))
+            .format(&format!("%Y-%m-%dT{time}"))
+            .to_string()
+    };
+    let added = lead_browser
+        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
+        .form(&[
+            ("title_en", "Leading change"),
+            ("title_cy", "Arwain newid"),
+            ("starts_at", yesterday("09:30").as_str()),
+            ("ends_at", yesterday("15:30").as_str()),
+            ("venue", "Canolfan Bridgend"),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(added.status(), 303);
+    let (_, before) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
+    assert!(
+        before.contains("Yes, record not completed"),
+        "not completed is behind a confirmation"
+    );
+
+    let complete = |reason: &'static str| {
+        lead_browser
+            .post(app.url(&format!("/lead/applications/{id}/complete")))
+            .form(&[
+                ("back", format!("/lead/cohorts/{cohort}")),
+                ("override_reason", reason.to_owned()),
+            ])
+            .send()
+    };
+    let refused = complete("").await.expect("sent");
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("html");
+    assert!(
+        body.contains(&format!("id=\"override-{id}-error\""))
+            && body.contains("give a reason here"),
+        "the reason is asked for beside the person: {body}"
+    );
+    assert!(
+        !body.contains("override_reason."),
+        "no API field in the words"
+    );
+    assert!(
+        !body.contains("<details open>"),
+        "the add-a-session form stays shut"
+    );
+
+    let not_completed = lead_browser
+        .post(app.url(&format!("/lead/applications/{id}/not-complete")))
+        .form(&[("back", format!("/lead/cohorts/{cohort}"))])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(not_completed.status(), 303);
+    let status = || async {
+        let mine: Vec<serde_json::Value> = app
+            .get_as(&teacher.token, "/api/v1/me/applications")
+            .await
+            .json()
+            .await
+            .expect("json");
+        mine[0]["status"].as_str().unwrap_or("").to_owned()
+    };
+    assert_eq!(status().await, "not_completed");
+    let corrected = complete("Attended the make-up session in another cohort")
+        .await
+        .expect("sent");
+    assert_eq!(corrected.status(), 303);
+    assert_eq!(status().await, "completed");
+}

@@ -285,13 +285,21 @@ pub async fn endorse(
     Ok(see_other("/endorsements?notice=endorsed".into()))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+}
+
 #[post("/applications/{id}/decline")]
 pub async fn decline(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
+    form: web::Form<ReasonForm>,
 ) -> AppResult<HttpResponse> {
-    applications::decide_endorsement(&state, user, id.into_inner(), false, None).await?;
+    let reason = crate::domain::reason::recorded(Some(&form.reason));
+    applications::decide_endorsement(&state, user, id.into_inner(), false, reason).await?;
     Ok(see_other("/endorsements?notice=declined".into()))
 }
 

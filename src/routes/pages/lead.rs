@@ -52,6 +52,20 @@ impl CohortPage {
         self.form.value("form") == "settings"
     }
 
+    /// Whether the add-a-session form was refused: it then opens, with its errors.
+    fn session_refused(&self) -> bool {
+        [
+            "title_en",
+            "title_cy",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "online_url",
+        ]
+        .iter()
+        .any(|field| self.form.has_error(field))
+    }
+
     fn shown_status(&self) -> &str {
         if self.settings_refused() {
             self.form.value("status")
@@ -382,18 +396,51 @@ pub struct CompletionForm {
 #[post("/lead/applications/{id}/complete")]
 pub async fn complete(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    page: Page,
     id: web::Path<String>,
     form: web::Form<CompletionForm>,
 ) -> AppResult<HttpResponse> {
+    let user = page.user.clone().ok_or(AppError::Unauthenticated)?;
     let form = form.into_inner();
+    let id = id.into_inner();
     let override_reason = Some(form.override_reason.trim().to_owned()).filter(|r| !r.is_empty());
     let decision = CompletionDecision::Complete {
         reason: None,
         override_reason,
     };
-    attendance::decide_completion(&state, user, id.into_inner(), decision).await?;
-    Ok(see_other(safe_next(Some(&form.back), "/lead")))
+    match attendance::decide_completion(&state, user.clone(), id.clone(), decision).await {
+        Ok(_) => Ok(see_other(safe_next(Some(&form.back), "/lead"))),
+        // Shown beside the person's reason box, on the cohort's page, rather than on an error
+        // page that words it for the API.
+        Err(AppError::Refused("problem-completion-rule-not-met")) => {
+            let cohort_id = {
+                let id = id.clone();
+                db::run(&state.pool, move |conn| {
+                    Ok(crate::db::enrolments::find(conn, &id)?.ok_or(AppError::NotFound)?)
+                })
+                .await?
+                .cohort_id
+            };
+            let language = page.context.i18n.language;
+            let form = FormState::default().with_errors(
+                language,
+                &[FieldError::new(
+                    format!("override-{id}"),
+                    "lead-error-completion-reason-needed",
+                )],
+            );
+            cohort_page(
+                &state,
+                page.context,
+                user,
+                cohort_id,
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(other) => Err(other),
+    }
 }
 
 #[post("/lead/applications/{id}/not-complete")]

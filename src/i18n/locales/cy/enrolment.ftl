@@ -60,6 +60,8 @@ applications-status = Statws
 applications-applied = Dyddiad y cais
 applications-position = rhif { $position } yn y ciw
 applications-withdraw = Tynnu'n ôl
+applications-withdraw-confirm = Bydd eich lle, neu eich lle yn y ciw, yn mynd i'r person nesaf sy'n aros, ac ni ellir ei roi'n ôl. I gymryd rhan yn nes ymlaen, gwnewch gais eto.
+applications-withdraw-sure = Ie, tynnu'n ôl
 
 notice-confirmed = Mae eich cais wedi'i gyflwyno ac mae eich lle wedi'i gadarnhau.
 notice-waitlisted = Mae'r garfan yn llawn, felly rydych ar ei rhestr aros. Byddwn yn anfon e-bost atoch pan fydd lle yn eiddo i chi.
@@ -74,6 +76,9 @@ endorsements-none = Nid oes dim yn aros amdanoch.
 endorsements-person = Person
 endorsements-endorse = Cymeradwyo
 endorsements-decline = Gwrthod
+endorsements-decline-confirm = Bydd { $name } yn cael gwybod eich bod wedi gwrthod. I gymryd rhan, byddai'n rhaid iddynt wneud cais eto.
+endorsements-decline-reason = Rheswm (dewisol; yn cael ei gadw yn hanes y cais)
+endorsements-decline-sure = Ie, gwrthod
 
 lead-title = Fy ngharfanau
 lead-none = Nid ydych yn arwain unrhyw garfanau eto.

@@ -57,6 +57,8 @@ applications-status = Status
 applications-applied = Applied
 applications-position = number { $position } in the queue
 applications-withdraw = Withdraw
+applications-withdraw-confirm = Your place or your place in the queue goes to the next person waiting, and cannot be given back. To take part later, apply again.
+applications-withdraw-sure = Yes, withdraw
 
 notice-confirmed = Your application is in and your place is confirmed.
 notice-waitlisted = The cohort is full, so you are on its waiting list. We will email you when a place is yours.
@@ -71,6 +73,9 @@ endorsements-none = Nothing is waiting for you.
 endorsements-person = Person
 endorsements-endorse = Endorse
 endorsements-decline = Decline
+endorsements-decline-confirm = { $name } will be told that you have declined. To take part, they would have to apply again.
+endorsements-decline-reason = Reason (optional; kept in the application's history)
+endorsements-decline-sure = Yes, decline
 
 lead-title = My cohorts
 lead-none = You do not lead any cohorts yet.
