@@ -150,7 +150,7 @@ fn tell_applicant(conn: &mut DbConnection, public_url: &str, notice: Notice<'_>)
         vec![t_with(language, body_key, &all_args)],
         Some((
             t_with(language, "email-see-applications", &[]),
-            format!("{public_url}/applications"),
+            format!("{public_url}/applications?lang={}", language.code()),
         )),
         now(),
     )?;
@@ -192,7 +192,7 @@ fn ask_for_endorsement(
             vec![t_with(language, "email-endorse-body", &args)],
             Some((
                 t_with(language, "email-endorse-action", &[]),
-                format!("{public_url}/endorsements"),
+                format!("{public_url}/endorsements?lang={}", language.code()),
             )),
             now(),
         )?;

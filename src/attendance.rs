@@ -518,7 +518,11 @@ fn tell_participant(
             "email-completed-body",
             (
                 "email-completed-action",
-                format!("{public_url}/certificates/{}", loaded.enrolment.id),
+                format!(
+                    "{public_url}/certificates/{}?lang={}",
+                    loaded.enrolment.id,
+                    language.code()
+                ),
             ),
         )
     } else {
@@ -526,7 +530,10 @@ fn tell_participant(
             "not_completed",
             "email-not-completed-subject",
             "email-not-completed-body",
-            ("email-see-applications", format!("{public_url}/profile")),
+            (
+                "email-see-applications",
+                format!("{public_url}/applications?lang={}", language.code()),
+            ),
         )
     };
     let email = compose::notice(

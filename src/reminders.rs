@@ -113,7 +113,7 @@ fn reminder_email(
         vec![t_with(language, "email-reminder-body", &args)],
         Some((
             t_with(language, "email-see-applications", &[]),
-            format!("{public_url}/applications"),
+            format!("{public_url}/applications?lang={}", language.code()),
         )),
         now,
     )

@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::SESSION_COOKIE;
 use crate::db::DbConnection;
@@ -210,11 +210,16 @@ impl FromRequest for CurrentUser {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let authenticated = Authenticated::from_request(req, payload).into_inner();
+        let req = req.clone();
         Box::pin(async move {
             let state = state
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
             let authenticated = authenticated?;
-            crate::db::run(&state.pool, move |conn| authenticated.load(conn)).await
+            let user = crate::db::run(&state.pool, move |conn| authenticated.load(conn)).await?;
+            // Kept for the error page, should the handler refuse: it still shows who is
+            // signed in, rather than a header that looks signed out.
+            req.extensions_mut().insert(user.clone());
+            Ok(user)
         })
     }
 }

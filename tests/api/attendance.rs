@@ -572,12 +572,25 @@ async fn completion_follows_the_attendance_rule_unless_the_lead_overrides_it() {
     let not_complete: Value = not_complete.json().await.expect("json");
     assert_eq!(not_complete["status"], "not_completed");
     app.wait_for_email(&gone.email, "not completed").await;
+    // "Not completed" may be put right, but only as a completion is made: below the rule,
+    // with a reason. "Completed" stands.
     assert_eq!(
         app.post_as(&lead.token, &complete(&gone_id), &json!({}))
             .await
             .status(),
+        422,
+        "below the rule, still"
+    );
+    assert_eq!(
+        app.post_as(
+            &lead.token,
+            &format!("/api/v1/applications/{keen_id}/not-complete"),
+            &json!({})
+        )
+        .await
+        .status(),
         409,
-        "a decision, once made, stands"
+        "a completion, once made, stands"
     );
 
     let after = summary(&app, &lead, &cohort).await;

@@ -553,7 +553,7 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
     assert!(
         request
             .html
-            .contains("href=\"http://llwybr.test/endorsements\"")
+            .contains("href=\"http://llwybr.test/endorsements?lang=en\"")
     );
     assert_eq!(app.get_as(&head.token, "/endorsements").await.status(), 200);
 
@@ -588,7 +588,8 @@ async fn the_headteacher_of_the_applicants_school_endorses_and_no_one_else() {
     assert!(
         confirmed
             .html
-            .contains("href=\"http://llwybr.test/applications\"")
+            .contains("href=\"http://llwybr.test/applications?lang=en\""),
+        "in the reader's language"
     );
     let listed = app.get_as(&teacher.token, "/applications").await;
     assert_eq!(listed.status(), 200);

@@ -305,6 +305,31 @@ async fn the_language_switch_on_a_refused_form_goes_back_to_the_forms_page() {
 }
 
 #[tokio::test]
+async fn a_refusal_still_shows_who_is_signed_in() {
+    let app = spawn_app().await;
+    app.register("ceri@ysgol.cymru", "Ceri").await;
+    let browser = client();
+    let signed_in = browser
+        .post(app.url("/login"))
+        .form(&[("email", "ceri@ysgol.cymru"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(signed_in.status(), 303);
+    let refused = browser
+        .get(app.url("/lead/cohorts/no-such-cohort"))
+        .send()
+        .await
+        .expect("sent");
+    assert!(refused.status().is_client_error());
+    let html = body(refused).await;
+    assert!(
+        html.contains("href=\"/applications\""),
+        "the header is a signed-in person's: {html}"
+    );
+}
+
+#[tokio::test]
 async fn the_profile_needs_a_login_and_returns_there_after() {
     let app = spawn_app().await;
     app.register("ceri@ysgol.cymru", "Ceri").await;
@@ -314,7 +339,10 @@ async fn the_profile_needs_a_login_and_returns_there_after() {
         .await
         .expect("sent");
     assert_eq!(anonymous.status(), 303);
-    assert_eq!(anonymous.headers()["location"], "/login?next=%2Fprofile");
+    assert_eq!(
+        anonymous.headers()["location"],
+        "/login?next=%2Fprofile&lang=en"
+    );
 
     let wrong = app
         .client
@@ -471,7 +499,7 @@ async fn the_reset_pages_work_without_javascript() {
         .await
         .expect("sent");
     assert_eq!(done.status(), 303);
-    assert_eq!(done.headers()["location"], "/login?reset=done");
+    assert_eq!(done.headers()["location"], "/login?reset=done&lang=en");
     assert_eq!(
         app.login("ceri@ysgol.cymru", "Cwm Rhondda 1907 coch")
             .await

@@ -311,7 +311,10 @@ pub async fn reset(
     match accounts::reset_password(&state, &form.token, &form.password).await {
         Ok(()) => Ok(HttpResponse::SeeOther()
             .cookie(expired_cookie())
-            .insert_header((LOCATION, "/login?reset=done"))
+            .insert_header((
+                LOCATION,
+                format!("/login?reset=done&lang={}", page.context.i18n.code()),
+            ))
             .finish()),
         Err(AppError::Validation(errors)) => {
             let language = page.context.i18n.language;

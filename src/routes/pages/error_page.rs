@@ -10,6 +10,7 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 use askama::Template;
 
 use super::context::PageContext;
+use crate::auth::CurrentUser;
 use crate::error::{AppError, PROBLEM_JSON};
 use crate::i18n::request_language;
 use crate::telemetry::RequestId;
@@ -68,13 +69,18 @@ pub async fn render_errors(
         };
         let next = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
         HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/login?{next}")))
+            .insert_header((LOCATION, format!("/login?{next}&lang={}", language.code())))
             .finish()
     } else {
         let problem = error.problem(language);
         let fallback = format!("{}: {}", problem.title, problem.detail);
+        let signed_in = response
+            .request()
+            .extensions()
+            .get::<CurrentUser>()
+            .cloned();
         let page = ErrorPage {
-            page: PageContext::new(response.request(), language, None),
+            page: PageContext::new(response.request(), language, signed_in.as_ref()),
             title: problem.title,
             detail: problem.detail,
             status: problem.status,
