@@ -129,6 +129,125 @@ pub fn add_session(
     Ok(session_view(created, at))
 }
 
+/// The session, when the user runs its cohort.
+fn managed_session(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    session_id: &str,
+) -> AppResult<CohortSession> {
+    let session = registers::find_session(conn, session_id)?.ok_or(AppError::NotFound)?;
+    managed_cohort(conn, user, &session.cohort_id)?;
+    Ok(session)
+}
+
+/// A session one can see (its lead, an admin).
+pub fn managed_session_view(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    session_id: &str,
+) -> AppResult<SessionView> {
+    Ok(session_view(
+        managed_session(conn, user, session_id)?,
+        now(),
+    ))
+}
+
+fn session_json(session: &CohortSession) -> serde_json::Value {
+    serde_json::json!({
+        "cohort_id": session.cohort_id, "title_en": session.title_en,
+        "title_cy": session.title_cy, "starts_at": session.starts_at, "ends_at": session.ends_at,
+        "venue": session.venue, "online_url": session.online_url,
+    })
+}
+
+fn audit_session(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    action: &str,
+    session_id: &str,
+    before: &CohortSession,
+    after: Option<&CohortSession>,
+) -> AppResult<()> {
+    crate::db::audit::record(
+        conn,
+        &crate::db::audit::AuditEntry {
+            id: crate::db::new_row_id(),
+            actor_id: Some(user.id()),
+            action,
+            object_type: "session",
+            object_id: session_id,
+            before_state: Some(session_json(before).to_string()),
+            after_state: after.map(|a| session_json(a).to_string()),
+            occurred_at: now(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Changes a session's titles, times or place (a slip, or a room or day moved). Its register
+/// stays. When its time moves, the reminders already sent are forgotten, so that everyone is
+/// reminded of the new time.
+pub fn change_session(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    session_id: &str,
+    plan: &SessionPlan,
+) -> AppResult<SessionView> {
+    db::transaction::<_, AppError, _>(conn, |conn| {
+        // Queues with a register being taken, and makes the read below the one replaced.
+        if !registers::lock_register(conn, session_id)? {
+            return Err(AppError::NotFound);
+        }
+        let before = managed_session(conn, user, session_id)?;
+        registers::update_session(
+            conn,
+            session_id,
+            &registers::SessionChanges {
+                title_en: &plan.title_en,
+                title_cy: &plan.title_cy,
+                starts_at: plan.starts_at,
+                ends_at: plan.ends_at,
+                venue: plan.venue.as_deref(),
+                online_url: plan.online_url.as_deref(),
+            },
+        )?;
+        if before.starts_at != plan.starts_at {
+            registers::forget_reminders(conn, session_id)?;
+        }
+        let after = registers::find_session(conn, session_id)?.ok_or(AppError::NotFound)?;
+        audit_session(
+            conn,
+            user,
+            "session.changed",
+            session_id,
+            &before,
+            Some(&after),
+        )?;
+        Ok(session_view(after, now()))
+    })
+}
+
+/// Removes a session planned in error or called off, while nothing refers to it: once a
+/// register is taken or an evaluation round is about it, it stays (change it instead).
+pub fn remove_session(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    session_id: &str,
+) -> AppResult<String> {
+    db::transaction::<_, AppError, _>(conn, |conn| {
+        if !registers::lock_register(conn, session_id)? {
+            return Err(AppError::NotFound);
+        }
+        let before = managed_session(conn, user, session_id)?;
+        if registers::is_referred_to(conn, session_id)? {
+            return Err(AppError::Conflict("problem-session-in-use"));
+        }
+        registers::delete_session(conn, session_id)?;
+        audit_session(conn, user, "session.deleted", session_id, &before, None)?;
+        Ok(before.cohort_id)
+    })
+}
+
 /// The cohort's sessions in time order, for those who run it and those applying to it.
 pub fn sessions_for(
     conn: &mut DbConnection,

@@ -4,7 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{attendance, cohort_sessions, enrolment_events, enrolments, people};
+use super::schema::{
+    attendance, cohort_sessions, enrolment_events, enrolments, evaluation_rounds, people,
+    session_reminders,
+};
 use crate::domain::enrolment::EnrolmentStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -48,6 +51,62 @@ pub fn find_session(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Coh
         .select(CohortSession::as_select())
         .first(conn)
         .optional()
+}
+
+/// The session's new titles, times and place.
+pub struct SessionChanges<'a> {
+    pub title_en: &'a str,
+    pub title_cy: &'a str,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub venue: Option<&'a str>,
+    pub online_url: Option<&'a str>,
+}
+
+pub fn update_session(
+    conn: &mut DbConnection,
+    id: &str,
+    changes: &SessionChanges<'_>,
+) -> QueryResult<()> {
+    diesel::update(cohort_sessions::table.find(id))
+        .set((
+            cohort_sessions::title_en.eq(changes.title_en),
+            cohort_sessions::title_cy.eq(changes.title_cy),
+            cohort_sessions::starts_at.eq(changes.starts_at),
+            cohort_sessions::ends_at.eq(changes.ends_at),
+            cohort_sessions::venue.eq(changes.venue),
+            cohort_sessions::online_url.eq(changes.online_url),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Forgets which reminders of the session were sent, so that its new time is sent again.
+pub fn forget_reminders(conn: &mut DbConnection, session_id: &str) -> QueryResult<()> {
+    diesel::delete(session_reminders::table.filter(session_reminders::session_id.eq(session_id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// What keeps a session from being removed: a register taken at it, or an evaluation round
+/// about it.
+pub fn is_referred_to(conn: &mut DbConnection, session_id: &str) -> QueryResult<bool> {
+    let registered: i64 = attendance::table
+        .filter(attendance::session_id.eq(session_id))
+        .count()
+        .get_result(conn)?;
+    let evaluated: i64 = evaluation_rounds::table
+        .filter(evaluation_rounds::session_id.eq(session_id))
+        .count()
+        .get_result(conn)?;
+    Ok(registered + evaluated > 0)
+}
+
+pub fn delete_session(conn: &mut DbConnection, session_id: &str) -> QueryResult<()> {
+    forget_reminders(conn, session_id)?;
+    diesel::delete(cohort_sessions::table.find(session_id))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// The cohort's sessions in the order they happen; the id settles two at the same time.

@@ -20,7 +20,8 @@ async fn put_as(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest
 
 /// `days` from now (negative for the past), as a form sends a time.
 fn form_time(days: i64, hours: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(hours))
+    let at = chrono::Utc::now() + chrono::Duration::days(days) + chrono::Duration::hours(hours);
+    llwybr::domain::wales_time::from_utc(at.naive_utc())
         .format("%Y-%m-%dT%H:%M")
         .to_string()
 }
@@ -739,4 +740,137 @@ async fn the_attendance_routes_are_documented() {
             "{method} {path} is not documented"
         );
     }
+}
+
+#[tokio::test]
+async fn a_lead_changes_a_session_and_removes_one_nothing_refers_to() {
+    use llwybr::db::schema::session_reminders;
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let other_lead = app.person("arall@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let (application, _) = apply(&app, &teacher, &cohort).await;
+    let coming = session(&app, &lead, &cohort, 5).await;
+    let held = session(&app, &lead, &cohort, -2).await;
+    register(
+        &app,
+        &lead.token,
+        &held,
+        &[(application.as_str(), "present")],
+    )
+    .await;
+    diesel::insert_into(session_reminders::table)
+        .values((
+            session_reminders::session_id.eq(&coming),
+            session_reminders::enrolment_id.eq(&application),
+            session_reminders::queued_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(&mut app.db())
+        .expect("a reminder sent");
+
+    let path = format!("/api/v1/sessions/{coming}");
+    let moved = json!({
+        "title_en": "Leading change", "title_cy": "Arwain newid",
+        "starts_at": "2030-07-10T09:30", "ends_at": "2030-07-10T15:30",
+        "venue": "Ysgol Glantaf"
+    });
+    let refused = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&other_lead.token)
+        .json(&moved)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 403, "another lead's cohort");
+    let changed = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&lead.token)
+        .json(&moved)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(changed.status(), 200);
+    let changed: Value = changed.json().await.expect("json");
+    assert_eq!(changed["starts_at"], "2030-07-10T08:30:00Z");
+    assert_eq!(changed["title_cy"], "Arwain newid");
+    let reminders_left: i64 = session_reminders::table
+        .filter(session_reminders::session_id.eq(&coming))
+        .count()
+        .get_result(&mut app.db())
+        .expect("count");
+    assert_eq!(reminders_left, 0, "the new time will be sent as a reminder");
+    let feed = app
+        .get_as(
+            &lead.token,
+            &format!("/api/v1/cohorts/{cohort}/calendar.ics"),
+        )
+        .await
+        .text()
+        .await
+        .expect("ics");
+    assert!(feed.contains("DTSTART:20300710T083000Z"), "{feed}");
+
+    let bad = app
+        .client
+        .put(app.url(&path))
+        .bearer_auth(&lead.token)
+        .json(&json!({"title_en": "x", "title_cy": "x", "starts_at": "soon", "ends_at": "2030-07-10T15:30", "venue": "x"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bad.status(), 422);
+
+    // The page shows the session as a clock in Wales does.
+    let page = app
+        .get_as(&lead.token, &format!("/lead/sessions/{coming}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("value=\"2030-07-10T09:30\""), "{page}");
+
+    let in_use = app
+        .client
+        .delete(app.url(&format!("/api/v1/sessions/{held}")))
+        .bearer_auth(&lead.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(in_use.status(), 409, "a register was taken at it");
+    assert!(
+        problem(in_use).await["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("register")
+    );
+    let removed = app
+        .client
+        .delete(app.url(&path))
+        .bearer_auth(&lead.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(removed.status(), 204);
+    let listed: Vec<Value> = app
+        .get_as(
+            &teacher.token,
+            &format!("/api/v1/cohorts/{cohort}/sessions"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let ids: Vec<_> = listed
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, [held.as_str()]);
+    let audited = llwybr::db::audit::for_object(&mut app.db(), "session", &coming).expect("audit");
+    assert_eq!(audited.len(), 2, "changed, then removed");
 }

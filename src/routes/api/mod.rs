@@ -46,6 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(applications::move_to_cohort)
         .service(sessions::create)
         .service(sessions::list)
+        .service(sessions::change)
+        .service(sessions::remove)
         .service(sessions::record)
         .service(sessions::summary)
         .service(sessions::complete)

@@ -37,6 +37,8 @@ use crate::routes::{api, health};
         api::applications::move_to_cohort,
         api::sessions::create,
         api::sessions::list,
+        api::sessions::change,
+        api::sessions::remove,
         api::sessions::record,
         api::sessions::summary,
         api::sessions::complete,

@@ -1,6 +1,6 @@
 //! A cohort's sessions, their registers, the attendance summary, and the completion decision.
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -23,7 +23,8 @@ use crate::state::AppState;
 pub struct NewSessionRequest {
     pub title_en: String,
     pub title_cy: String,
-    /// RFC 3339 (`2026-09-14T09:00:00+01:00`), or `YYYY-MM-DDTHH:MM`, which is taken as UTC.
+    /// RFC 3339 (`2026-09-14T09:00:00+01:00`), or `YYYY-MM-DDTHH:MM`, which is the time on a
+    /// clock in Wales (as a form sends it). Answered in UTC.
     pub starts_at: String,
     /// As `starts_at`; after it.
     pub ends_at: String,
@@ -130,6 +131,52 @@ pub async fn list(
     })
     .await?;
     Ok(HttpResponse::Ok().json(sessions))
+}
+
+/// Change a session's titles, times or place (the cohort's lead or an admin). Its register
+/// stays; if its time moves, participants are reminded of the new time.
+#[utoipa::path(put, path = "/api/v1/sessions/{id}", tag = "attendance", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Session id")), request_body = NewSessionRequest,
+    responses(
+        (status = 200, body = SessionView),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Each field at fault", body = Problem, content_type = "application/problem+json")))]
+#[put("/sessions/{id}")]
+pub async fn change(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session_id: web::Path<String>,
+    body: web::Json<NewSessionRequest>,
+) -> AppResult<HttpResponse> {
+    let plan = plan_session(&body).map_err(AppError::Validation)?;
+    let changed = db::run(&state.pool, move |conn| {
+        attendance::change_session(conn, &user, &session_id, &plan)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(changed))
+}
+
+/// Remove a session planned in error or called off (the cohort's lead or an admin): 409 once a
+/// register has been taken at it or an evaluation round is about it.
+#[utoipa::path(delete, path = "/api/v1/sessions/{id}", tag = "attendance", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A register or an evaluation round refers to it", body = Problem, content_type = "application/problem+json")))]
+#[delete("/sessions/{id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    session_id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    db::run(&state.pool, move |conn| {
+        attendance::remove_session(conn, &user, &session_id)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 // Serialize only because the schema shows `RegisterRequest`'s default, an empty list of these.

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod programme_editor;
 pub mod reports;
 pub mod session;
+pub mod session_editor;
 
 use actix_web::web;
 
@@ -58,6 +59,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(lead::new_programme)
         .service(programme_editor::edit_programme)
         .service(programme_editor::save_programme)
+        .service(session_editor::show)
+        .service(session_editor::change)
+        .service(session_editor::remove)
         .service(lead::new_cohort)
         .service(lead::cohort_settings)
         .service(lead::move_participant)
