@@ -416,7 +416,7 @@ pub async fn complete(
             let cohort_id = {
                 let id = id.clone();
                 db::run(&state.pool, move |conn| {
-                    Ok(crate::db::enrolments::find(conn, &id)?.ok_or(AppError::NotFound)?)
+                    crate::db::enrolments::find(conn, &id)?.ok_or(AppError::NotFound)
                 })
                 .await?
                 .cohort_id
