@@ -228,6 +228,12 @@ impl Settings {
                     .into(),
             ));
         }
+        // 0 or fewer would remind no one, silently; a year is more than any cohort runs.
+        if !(1..=366).contains(&self.reminders.days_before) {
+            return Err(ConfigError::Invalid(
+                "reminders.days_before must be from 1 to 366 days".into(),
+            ));
+        }
         if self.database.pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "database.pool_size must be at least 1".into(),

@@ -31,6 +31,25 @@ fn production_refuses_the_default_token_secret_and_says_why() {
 }
 
 #[test]
+fn a_reminder_lead_time_that_would_remind_no_one_is_refused() {
+    for days in ["0", "-2", "100000"] {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let output = llwybr()
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}/x.sqlite3", dir.path().display()),
+            )
+            .env("LLWYBR__REMINDERS__DAYS_BEFORE", days)
+            .arg("migrate")
+            .output()
+            .expect("run llwybr");
+        assert_eq!(output.status.code(), Some(2), "{days}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("reminders.days_before"), "{stderr}");
+    }
+}
+
+#[test]
 fn a_mistyped_database_url_stops_the_service_without_creating_a_file() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let output = llwybr()
