@@ -294,11 +294,11 @@ pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
 }
 
 /// Emails a single-use reset link if the address belongs to an active account. Says nothing
-/// either way, so the form cannot be used to learn who has an account.
+/// either way, so the form cannot be used to learn who has an account; only an address that
+/// cannot be one is refused, as that says nothing about anyone.
 pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<()> {
-    let Ok(email) = EmailAddress::parse("email", email) else {
-        return Ok(());
-    };
+    let email =
+        EmailAddress::parse("email", email).map_err(|error| AppError::Validation(vec![error]))?;
     let token = new_link_token();
     let hashed = token_hash(&token);
     let ttl = state.settings.auth.password_reset_ttl_minutes;

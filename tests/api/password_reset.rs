@@ -239,3 +239,37 @@ async fn choosing_a_password_spends_every_other_link_and_none_is_shown_in_llwybr
         200
     );
 }
+
+/// An address that cannot be one is refused, beside the field and keeping what was typed: the
+/// person would otherwise wait for an email that never comes. A well-formed one gets the same
+/// answer whether or not it has an account.
+#[tokio::test]
+async fn a_malformed_address_is_refused_but_an_unknown_one_is_not() {
+    let app = spawn_app().await;
+    let typed = crate::helpers::client()
+        .post(app.url("/password/forgot"))
+        .form(&[("email", "ceri@ysgol")])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(typed.status(), 422);
+    let html = typed.text().await.expect("html");
+    assert!(html.contains("value=\"ceri@ysgol\""), "{html}");
+    assert!(html.contains("id=\"email-error\""), "{html}");
+    let api = app
+        .client
+        .post(app.url("/api/v1/auth/password-reset"))
+        .json(&serde_json::json!({"email": "ceri@ysgol"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(api.status(), 422);
+    let unknown = app
+        .client
+        .post(app.url("/api/v1/auth/password-reset"))
+        .json(&serde_json::json!({"email": "nobody@ysgol.cymru"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(unknown.status(), 202);
+}

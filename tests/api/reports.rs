@@ -1049,7 +1049,10 @@ async fn the_dashboard_and_quarterly_report_render_in_welsh() {
     );
     // The print layout is in the stylesheet: the Content-Security-Policy refuses inline styles.
     assert!(page.contains("<div class=\"quarterly\">"));
-    assert!(!page.contains("<style"), "no inline style for the policy to refuse");
+    assert!(
+        !page.contains("<style"),
+        "no inline style for the policy to refuse"
+    );
     let css = app
         .client
         .get(app.url("/static/site.css"))

@@ -98,10 +98,11 @@ pub struct PasswordResetRequest {
     pub email: String,
 }
 
-/// Email a single-use password-reset link, if the address has an account. Always 202, so the
-/// answer does not reveal who has an account.
+/// Email a single-use password-reset link, if the address has an account. 202 for every
+/// well-formed address, so the answer does not reveal who has an account; 422 for one that
+/// cannot be an address.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts", request_body = PasswordResetRequest,
-    responses((status = 202)))]
+    responses((status = 202), (status = 422, body = Problem, content_type = "application/problem+json")))]
 #[post("/auth/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<AppState>,

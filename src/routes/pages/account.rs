@@ -38,6 +38,7 @@ struct LoginPage {
 struct ForgotPage {
     page: PageContext,
     sent: bool,
+    form: FormState,
 }
 
 #[derive(Template)]
@@ -253,6 +254,7 @@ pub async fn forgot_form(page: Page) -> AppResult<HttpResponse> {
         &ForgotPage {
             page: page.context,
             sent: false,
+            form: FormState::default(),
         },
     )
 }
@@ -269,12 +271,23 @@ pub async fn forgot(
     page: Page,
     form: web::Form<ForgotForm>,
 ) -> AppResult<HttpResponse> {
-    accounts::request_password_reset(&state, &form.email).await?;
+    let (status, sent, typed) = match accounts::request_password_reset(&state, &form.email).await {
+        Ok(()) => (StatusCode::OK, true, FormState::default()),
+        Err(AppError::Validation(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+            FormState::default()
+                .with_value("email", &form.email)
+                .with_errors(page.context.i18n.language, &errors),
+        ),
+        Err(other) => return Err(other),
+    };
     render(
-        StatusCode::OK,
+        status,
         &ForgotPage {
             page: page.context,
-            sent: true,
+            sent,
+            form: typed,
         },
     )
 }
