@@ -295,6 +295,13 @@ impl Distribution {
         percent(self.satisfied(), self.total())
     }
 
+    /// Whether satisfaction reaches `target_pct`, on the exact share rather than the rounded
+    /// one shown: 189 of 199 is 94.97%, shown as 95.0, and misses a 95% target.
+    pub fn meets(&self, target_pct: f64) -> Option<bool> {
+        let total = self.total();
+        (total > 0).then(|| f64::from(self.satisfied()) * 100.0 >= target_pct * f64::from(total))
+    }
+
     pub fn add(&mut self, other: &Distribution) {
         for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
             *mine += theirs;
@@ -484,6 +491,22 @@ mod tests {
         assert_eq!(distribution.satisfaction_pct(), Some(95.0));
         // (2 + 28 + 60) / 20
         assert_eq!(distribution.mean(), Some(4.5));
+    }
+
+    #[test]
+    fn the_target_is_met_on_the_exact_share_not_the_rounded_one() {
+        let mut distribution = Distribution::default();
+        distribution.add_answers(Some(5), 189);
+        distribution.add_answers(Some(2), 10);
+        assert_eq!(distribution.satisfaction_pct(), Some(95.0), "shown rounded");
+        assert_eq!(distribution.meets(SATISFACTION_TARGET_PCT), Some(false));
+        distribution.add_answers(Some(4), 1);
+        assert_eq!(
+            distribution.meets(SATISFACTION_TARGET_PCT),
+            Some(true),
+            "190 of 200"
+        );
+        assert_eq!(Distribution::default().meets(SATISFACTION_TARGET_PCT), None);
     }
 
     #[test]

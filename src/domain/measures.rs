@@ -218,6 +218,13 @@ impl YearTally {
     pub fn pct(&self) -> Option<f64> {
         percent(self.numerator(), self.denominator())
     }
+
+    /// Whether the share reaches `target_pct`, on the exact share rather than the rounded one
+    /// shown: 999 of 2,000 is 49.95%, shown as 50.0, and misses a 50% target.
+    pub fn meets(&self, target_pct: i32) -> Option<bool> {
+        let whole = self.denominator();
+        (whole > 0).then(|| self.numerator() * 100 >= i64::from(target_pct) * whole)
+    }
 }
 
 /// Tallies assessments by cohort year, earliest year first.
@@ -242,6 +249,18 @@ pub fn percent(part: i64, whole: i64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_measure_meets_its_target_on_the_exact_share() {
+        let tally = YearTally {
+            achieved: 999,
+            not_achieved: 1001,
+            in_window: 0,
+        };
+        assert_eq!(tally.pct(), Some(50.0), "shown rounded");
+        assert_eq!(tally.meets(50), Some(false));
+        assert_eq!(YearTally::default().meets(50), None);
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()

@@ -122,9 +122,12 @@ pub struct EvaluationResults {
 }
 
 impl EvaluationResults {
+    /// On the exact share, not the rounded one shown (see `Distribution::meets`).
     pub fn target_met(&self) -> Option<bool> {
-        self.satisfaction_pct
-            .map(|pct| pct >= self.satisfaction_target_pct)
+        (self.overall_answered > 0).then(|| {
+            f64::from(self.satisfied) * 100.0
+                >= self.satisfaction_target_pct * f64::from(self.overall_answered)
+        })
     }
 }
 

@@ -275,7 +275,7 @@ fn year_figures(
                 pct,
                 target_pct: measure.target_pct,
                 in_window: tally.in_window,
-                met_target: pct.map(|p| p >= f64::from(measure.target_pct)),
+                met_target: tally.meets(measure.target_pct),
             }
         })
         .collect()

@@ -336,7 +336,8 @@ pub fn target_audiences(
     Ok(audiences)
 }
 
-/// Per programme: participants who were, now, at one of its target stages.
+/// Per programme: participants who are now at one of its target stages and, like the target
+/// audience they are a share of, active and not anonymised (so the share never passes 100%).
 pub fn audience_reached(
     conn: &mut DbConnection,
     filter: &Filter,
@@ -351,6 +352,8 @@ pub fn audience_reached(
                             people::stage_code.eq(programme_target_stages::stage_code.nullable()),
                         )),
                 )
+                .filter(people::active.eq(true))
+                .filter(people::anonymised_at.is_null())
                 .group_by(enrolments::programme_id)
                 .select((
                     enrolments::programme_id,

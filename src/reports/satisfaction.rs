@@ -285,7 +285,10 @@ impl Tally {
             answered: i64::from(answered),
             satisfied: shown.then(|| i64::from(self.answers.satisfied())),
             satisfaction_pct,
-            target_met: satisfaction_pct.map(|pct| pct >= SATISFACTION_TARGET_PCT),
+            target_met: self
+                .answers
+                .meets(SATISFACTION_TARGET_PCT)
+                .filter(|_| shown),
         }
     }
 }

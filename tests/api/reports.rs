@@ -700,6 +700,35 @@ async fn satisfaction_and_response_rates() {
 }
 
 #[actix_web::test]
+async fn the_audience_reached_is_a_share_of_the_audience_and_never_more() {
+    let (app, people) = spawn().await;
+    // p2 and p9, two of the three Future Middle Leaders who took MLDP in 2020/21, leave.
+    diesel::update(
+        llwybr::db::schema::people::table
+            .filter(llwybr::db::schema::people::email.eq_any(["p2@test.cymru", "p9@test.cymru"])),
+    )
+    .set(llwybr::db::schema::people::active.eq(false))
+    .execute(&mut app.db())
+    .expect("deactivated");
+    let report = json(
+        &app,
+        &people.admin.token,
+        "/api/v1/reports/participation?by=programme&year=2020&baseline=2019",
+    )
+    .await;
+    let mldp = row(&report, "MLDP");
+    // Those at the stage now and active: p1, p4, p6; of whom p6 took part.
+    assert_eq!(mldp["target_audience"], 3);
+    assert_eq!(mldp["audience_reached"], 1);
+    assert_eq!(mldp["audience_reached_pct"], 33.3);
+    assert_eq!(
+        counts(&report)[0],
+        ("MLDP".to_owned(), 4, 4),
+        "participation keeps them"
+    );
+}
+
+#[actix_web::test]
 async fn satisfaction_holds_back_what_the_results_pages_hold_back() {
     let (app, people) = spawn().await;
     let id = |email: &str| {
