@@ -72,6 +72,9 @@ pub struct QuestionResult {
 pub struct ChoiceCount {
     pub value: String,
     pub count: u32,
+    /// A single-choice option's label as the form shows it; none for yes/no.
+    pub label_en: Option<String>,
+    pub label_cy: Option<String>,
 }
 
 /// A free-text answer, quotable: the person is never part of it.
@@ -248,21 +251,53 @@ fn clamp(n: i64) -> u32 {
 fn question_result(question: &Question, tally: &Tally) -> QuestionResult {
     let kind = QuestionKind::parse(&question.kind).unwrap_or(QuestionKind::FreeText);
     let distribution = kind.is_scale().then(|| scale_distribution(&tally.by_value));
-    let mut choices: BTreeMap<String, u32> = BTreeMap::new();
-    match kind {
+    let choices: Vec<ChoiceCount> = match kind {
         QuestionKind::YesNo => {
             // As before aggregation: 1 is yes, any other value or none is no.
+            let mut yes_no: BTreeMap<String, u32> = BTreeMap::new();
             for (value, n) in &tally.by_value {
                 let key = if *value == Some(1) { "yes" } else { "no" };
-                *choices.entry(key.to_owned()).or_default() += n;
+                *yes_no.entry(key.to_owned()).or_default() += n;
             }
-            choices.retain(|_, n| *n > 0);
+            yes_no
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(value, count)| ChoiceCount {
+                    value,
+                    count,
+                    label_en: None,
+                    label_cy: None,
+                })
+                .collect()
         }
+        // Every option in the form's order, with its labels, those no one chose included.
         QuestionKind::SingleChoice => {
-            choices.extend(tally.by_text.iter().map(|(text, n)| (text.clone(), *n)));
+            let options = super::choice_values(question);
+            let mut listed: Vec<ChoiceCount> = options
+                .iter()
+                .map(|(value, en, cy)| ChoiceCount {
+                    value: value.clone(),
+                    count: tally.by_text.get(value).copied().unwrap_or(0),
+                    label_en: Some(en.clone()),
+                    label_cy: Some(cy.clone()),
+                })
+                .collect();
+            listed.extend(
+                tally
+                    .by_text
+                    .iter()
+                    .filter(|(text, _)| !options.iter().any(|(value, _, _)| value == *text))
+                    .map(|(text, n)| ChoiceCount {
+                        value: text.clone(),
+                        count: *n,
+                        label_en: None,
+                        label_cy: None,
+                    }),
+            );
+            listed
         }
-        _ => {}
-    }
+        _ => Vec::new(),
+    };
     QuestionResult {
         question_id: question.id.clone(),
         prompt_en: question.prompt_en.clone(),
@@ -273,10 +308,7 @@ fn question_result(question: &Question, tally: &Tally) -> QuestionResult {
         counts: distribution.map(|d| d.counts),
         mean: distribution.and_then(|d| d.mean()),
         share_4_or_5_pct: distribution.and_then(|d| d.satisfaction_pct()),
-        choices: choices
-            .into_iter()
-            .map(|(value, count)| ChoiceCount { value, count })
-            .collect(),
+        choices,
     }
 }
 

@@ -342,11 +342,27 @@ async fn a_round_asks_a_custom_forms_questions_and_reports_its_choices() {
         .iter()
         .find(|q| q["question_id"] == question(2))
         .expect("the single-choice question");
+    // Every option in the form's order, with the labels the form shows.
     assert_eq!(
         choice["choices"],
-        json!([{ "value": "in_person", "count": 1 }])
+        json!([
+            { "value": "online", "count": 0, "label_en": "Online", "label_cy": "Ar-lein" },
+            { "value": "in_person", "count": 1, "label_en": "In person", "label_cy": "Wyneb yn wyneb" },
+            { "value": "both", "count": 0, "label_en": "Both", "label_cy": "Y ddau" },
+        ])
     );
     assert_eq!(results["satisfaction_pct"], 100.0);
+    let page = app
+        .get_as(
+            &lead.token,
+            &format!("/evaluations/rounds/{round_id}?lang=cy"),
+        )
+        .await;
+    let page = page.text().await.expect("html");
+    assert!(
+        page.contains("Wyneb yn wyneb"),
+        "the label, not the code: {page}"
+    );
 
     // The round's tallies, counted as the response was stored, are what counting every answer
     // again gives (the migration's and the synthetic consortium's way).

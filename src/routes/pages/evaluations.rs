@@ -626,9 +626,10 @@ fn chart(page: &PageContext, question: &QuestionResult) -> Chart {
             .choices
             .iter()
             .map(|c| {
-                let label = match (question.kind, c.value.as_str()) {
-                    (QuestionKind::YesNo, "yes") => i18n.t("evaluation-yes"),
-                    (QuestionKind::YesNo, _) => i18n.t("evaluation-no"),
+                let label = match (question.kind, c.value.as_str(), &c.label_en, &c.label_cy) {
+                    (QuestionKind::YesNo, "yes", _, _) => i18n.t("evaluation-yes"),
+                    (QuestionKind::YesNo, _, _, _) => i18n.t("evaluation-no"),
+                    (_, _, Some(en), Some(cy)) => i18n.pick(en, cy).to_owned(),
                     _ => c.value.clone(),
                 };
                 (label, c.count)
