@@ -419,6 +419,20 @@ async fn local_authorities_and_schools_are_kept_by_admins() {
             .expect("html")
             .contains("Barry Island Primary")
     );
+    let welsh = app
+        .client
+        .get(app.url("/admin/organisations?lang=cy"))
+        .bearer_auth(&admin.token)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        welsh.contains("<td>Cynradd</td>") && !welsh.contains("<td>primary</td>"),
+        "the sector in the reader's words, not its code: {welsh}"
+    );
     let school_id = school["id"].as_str().unwrap_or("").to_owned();
     let form = app
         .client
