@@ -22,6 +22,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("bad request ({0})")]
     BadRequest(&'static str),
+    /// JSON whose named fields hold values of the wrong kind: 400, listing them.
+    #[error("the JSON has {} field(s) of the wrong kind", .0.len())]
+    BadJson(Vec<FieldError>),
     #[error("authentication required")]
     Unauthenticated,
     #[error("wrong email or password")]
@@ -56,7 +59,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Validation(_) => "validation_failed",
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::BadJson(_) => "bad_request",
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
@@ -73,7 +76,7 @@ impl AppError {
     fn title_key(&self) -> &'static str {
         match self {
             AppError::Validation(_) => "problem-validation-title",
-            AppError::BadRequest(_) => "problem-bad-request-title",
+            AppError::BadRequest(_) | AppError::BadJson(_) => "problem-bad-request-title",
             AppError::Unauthenticated | AppError::InvalidCredentials => {
                 "problem-unauthenticated-title"
             }
@@ -91,6 +94,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => "problem-validation-detail",
             AppError::BadRequest(key) | AppError::Conflict(key) | AppError::Refused(key) => key,
+            AppError::BadJson(_) => "problem-invalid-json-fields",
             AppError::Unauthenticated => "problem-unauthenticated-detail",
             AppError::InvalidCredentials => "problem-invalid-credentials-detail",
             AppError::Forbidden => "problem-forbidden-detail",
@@ -112,7 +116,7 @@ impl AppError {
             detail: t(language, self.detail_key()),
             code: self.code(),
             errors: match self {
-                AppError::Validation(fields) => fields
+                AppError::Validation(fields) | AppError::BadJson(fields) => fields
                     .iter()
                     .map(|f| ProblemField {
                         field: f.field.to_string(),
@@ -152,7 +156,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::Validation(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadJson(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::AccountDeactivated => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,

@@ -21,6 +21,8 @@ use crate::routes::pages::error_page::render_errors;
 use crate::state::AppState;
 use crate::telemetry::log_requests;
 
+/// The largest JSON body the API takes.
+const JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 /// The largest form a page may post.
 const FORM_LIMIT_BYTES: usize = 512 * 1024;
 
@@ -83,10 +85,9 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(
-                    web::JsonConfig::default()
-                        .error_handler(|_, _| AppError::BadRequest("problem-invalid-json").into()),
-                )
+                // The API's JSON bodies are read as bytes (`json_body::Json`), up to the 2 MB
+                // actix's own JSON reader took.
+                .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
                 .app_data(
                     // Past actix's 16 KB: an evaluation form of ten questions with their
                     // choices, or a register of a large cohort, is a long form.

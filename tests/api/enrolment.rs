@@ -469,6 +469,52 @@ async fn a_withdrawal_with_an_unreadable_body_is_400_and_withdraws_nothing() {
 }
 
 #[tokio::test]
+async fn a_value_of_the_wrong_kind_is_named_in_the_readers_language() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let patch = |lang: &'static str| {
+        app.client
+            .patch(app.url(&format!("/api/v1/cohorts/{cohort}?lang={lang}")))
+            .bearer_auth(&lead.token)
+            .json(&json!({"capacity": "twenty"}))
+            .send()
+    };
+    let refused = patch("en").await.expect("sent");
+    assert_eq!(refused.status(), 400);
+    let body = problem(refused).await;
+    assert_eq!(body["code"], "bad_request");
+    assert_eq!(body["errors"][0]["field"], "capacity", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("wrong kind of value"),
+        "{body}"
+    );
+    let welsh = problem(patch("cy").await.expect("sent")).await;
+    assert_eq!(welsh["errors"][0]["field"], "capacity");
+    assert!(
+        welsh["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("math anghywir"),
+        "{welsh}"
+    );
+    let without_type = app
+        .client
+        .patch(app.url(&format!("/api/v1/cohorts/{cohort}")))
+        .bearer_auth(&lead.token)
+        .body(r#"{"capacity": 20}"#)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(without_type.status(), 400, "JSON says it is JSON");
+}
+
+#[tokio::test]
 async fn a_second_application_to_the_same_programme_is_409() {
     let app = spawn_app().await;
     let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);

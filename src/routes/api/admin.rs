@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::json_body::Json;
 use crate::admin::imports::{self, ImportView};
 use crate::admin::organisations::{
     self, AuthorityRequest, AuthorityView, SchoolRequest, SchoolView,
@@ -256,7 +257,7 @@ pub async fn grant_role(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<GrantRequest>,
+    body: Json<GrantRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     person_action(&state, user, id.into_inner(), move |c, u, id| {
@@ -304,7 +305,7 @@ pub async fn list_authorities(
 pub async fn create_authority(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<AuthorityRequest>,
+    body: Json<AuthorityRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let view = db::run(&state.pool, move |conn| {
@@ -325,7 +326,7 @@ pub async fn update_authority(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<AuthorityRequest>,
+    body: Json<AuthorityRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let view = db::run(&state.pool, move |conn| {
@@ -366,7 +367,7 @@ pub async fn list_schools(
 pub async fn create_school(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<SchoolRequest>,
+    body: Json<SchoolRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let view = db::run(&state.pool, move |conn| {
@@ -385,7 +386,7 @@ pub async fn update_school(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<SchoolRequest>,
+    body: Json<SchoolRequest>,
 ) -> AppResult<HttpResponse> {
     let (id, request) = (id.into_inner(), body.into_inner());
     let view = db::run(&state.pool, move |conn| {

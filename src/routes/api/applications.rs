@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use super::optional_json::OptionalJson;
 use crate::applications::{self, ApplicationOutcome, ApplicationView, ApplyFor};
 use crate::auth::{Authenticated, CurrentUser};
@@ -133,7 +134,7 @@ pub async fn defer(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<CohortChoice>,
+    body: Json<CohortChoice>,
 ) -> AppResult<HttpResponse> {
     let outcome =
         applications::defer(&state, user, id.into_inner(), body.into_inner().cohort_id).await?;
@@ -154,7 +155,7 @@ pub async fn move_to_cohort(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<CohortChoice>,
+    body: Json<CohortChoice>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let reason = body

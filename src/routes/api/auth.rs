@@ -3,6 +3,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use super::me::PersonView;
 use crate::auth::accounts::{self, Registration};
 use crate::error::{AppResult, Problem};
@@ -30,7 +31,7 @@ pub struct RegisterRequest {
 pub async fn register(
     state: web::Data<AppState>,
     language: RequestLanguage,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let person = accounts::register(
@@ -72,7 +73,7 @@ pub struct TokenResponse {
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let person = accounts::authenticate(&state, &body.email, &body.password).await?;
     let access_token = state.tokens.issue(&person.id, Utc::now())?;
@@ -106,7 +107,7 @@ pub struct PasswordResetRequest {
 #[post("/auth/password-reset")]
 pub async fn request_password_reset(
     state: web::Data<AppState>,
-    body: web::Json<PasswordResetRequest>,
+    body: Json<PasswordResetRequest>,
 ) -> AppResult<HttpResponse> {
     accounts::request_password_reset(&state, &body.email).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -128,7 +129,7 @@ pub struct PasswordResetConfirm {
 #[post("/auth/password-reset/confirm")]
 pub async fn reset_password(
     state: web::Data<AppState>,
-    body: web::Json<PasswordResetConfirm>,
+    body: Json<PasswordResetConfirm>,
 ) -> AppResult<HttpResponse> {
     accounts::reset_password(&state, &body.token, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())

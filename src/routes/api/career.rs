@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use super::optional_json::OptionalJson;
 use crate::auth::CurrentUser;
 use crate::db;
@@ -31,7 +32,7 @@ pub async fn mine(state: web::Data<AppState>, user: CurrentUser) -> AppResult<Ht
 pub async fn add_mine(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<CareerRequest>,
+    body: Json<CareerRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let view = db::run(&state.pool, move |conn| {
@@ -53,7 +54,7 @@ pub async fn update_mine(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<CareerRequest>,
+    body: Json<CareerRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let id = id.into_inner();
@@ -107,7 +108,7 @@ pub async fn add_for_person(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<CareerRequest>,
+    body: Json<CareerRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let id = id.into_inner();
@@ -131,7 +132,7 @@ pub async fn correct(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<CareerRequest>,
+    body: Json<CareerRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let id = id.into_inner();

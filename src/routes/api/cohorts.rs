@@ -3,6 +3,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use super::programmes::{CohortSummary, cohort_summary};
 use crate::applications::{self, RosterEntry};
 use crate::auth::CurrentUser;
@@ -46,7 +47,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     programme_id: web::Path<String>,
-    body: web::Json<NewCohortRequest>,
+    body: Json<NewCohortRequest>,
 ) -> AppResult<HttpResponse> {
     let cohort = create_cohort(&state, &user, programme_id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(cohort))
@@ -170,7 +171,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     cohort_id: web::Path<String>,
-    body: web::Json<CohortPatch>,
+    body: Json<CohortPatch>,
 ) -> AppResult<HttpResponse> {
     let cohort = update_cohort(&state, user, cohort_id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(cohort))

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::academic_year::parse_academic_year;
@@ -34,7 +35,7 @@ pub async fn open_round(
     state: web::Data<AppState>,
     user: CurrentUser,
     cohort_id: web::Path<String>,
-    body: web::Json<OpenRoundRequest>,
+    body: Json<OpenRoundRequest>,
 ) -> AppResult<HttpResponse> {
     let round =
         evaluations::open_round(&state, user, cohort_id.into_inner(), body.into_inner()).await?;
@@ -72,7 +73,7 @@ pub async fn change_round(
     state: web::Data<AppState>,
     user: CurrentUser,
     round_id: web::Path<String>,
-    body: web::Json<RoundPatch>,
+    body: Json<RoundPatch>,
 ) -> AppResult<HttpResponse> {
     let round =
         evaluations::change_round(&state, user, round_id.into_inner(), body.into_inner()).await?;
@@ -361,7 +362,7 @@ fn as_text(value: &serde_json::Value) -> String {
 pub async fn respond(
     state: web::Data<AppState>,
     token: web::Path<String>,
-    body: web::Json<AnswersRequest>,
+    body: Json<AnswersRequest>,
 ) -> AppResult<HttpResponse> {
     let raw = body
         .into_inner()
@@ -388,7 +389,7 @@ pub async fn respond(
 pub async fn create_form(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<FormDraft>,
+    body: Json<FormDraft>,
 ) -> AppResult<HttpResponse> {
     let created = forms::create(&state, user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))

@@ -2,6 +2,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use crate::auth::CurrentUser;
 use crate::db::{self, people, stages};
 use crate::domain::role::Role;
@@ -107,7 +108,7 @@ pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> AppResult<Http
 pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<crate::profile::ProfileUpdate>,
+    body: Json<crate::profile::ProfileUpdate>,
 ) -> AppResult<HttpResponse> {
     crate::profile::update(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(load_view(&state, user.person.id).await?))

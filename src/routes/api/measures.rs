@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::json_body::Json;
 use crate::auth::CurrentUser;
 use crate::db;
 use crate::domain::academic_year::parse_academic_year;
@@ -175,7 +176,7 @@ pub async fn list(state: web::Data<AppState>, user: CurrentUser) -> AppResult<Ht
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<MeasureRequest>,
+    body: Json<MeasureRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let view = db::run(&state.pool, move |conn| {
@@ -197,7 +198,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<MeasureRequest>,
+    body: Json<MeasureRequest>,
 ) -> AppResult<HttpResponse> {
     let request = body.into_inner();
     let id = id.into_inner();

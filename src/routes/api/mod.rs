@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod career;
 pub mod cohorts;
 pub mod evaluations;
+pub mod json_body;
 pub mod me;
 pub mod measures;
 pub mod openapi;

@@ -25,9 +25,7 @@ fn read<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    serde_json::from_slice(body)
-        .map(Some)
-        .map_err(|_| AppError::BadRequest("problem-invalid-json"))
+    super::json_body::read(body).map(Some)
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {

@@ -3,6 +3,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::json_body::Json;
 use crate::auth::CurrentUser;
 use crate::db::catalogue::{self, NewProgramme, Programme};
 use crate::db::{self, stages};
@@ -110,7 +111,7 @@ fn view(
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<NewProgrammeRequest>,
+    body: Json<NewProgrammeRequest>,
 ) -> AppResult<HttpResponse> {
     let created = create_programme(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
@@ -330,7 +331,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<String>,
-    body: web::Json<ProgrammePatch>,
+    body: Json<ProgrammePatch>,
 ) -> AppResult<HttpResponse> {
     let changed = update_programme(&state, &user, id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(changed))

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::json_body::Json;
 use super::optional_json::OptionalJson;
 use crate::applications::ApplicationOutcome;
 use crate::attendance::{
@@ -102,7 +103,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     cohort_id: web::Path<String>,
-    body: web::Json<NewSessionRequest>,
+    body: Json<NewSessionRequest>,
 ) -> AppResult<HttpResponse> {
     let plan = plan_session(&body).map_err(AppError::Validation)?;
     let created = db::run(&state.pool, move |conn| {
@@ -147,7 +148,7 @@ pub async fn change(
     state: web::Data<AppState>,
     user: CurrentUser,
     session_id: web::Path<String>,
-    body: web::Json<NewSessionRequest>,
+    body: Json<NewSessionRequest>,
 ) -> AppResult<HttpResponse> {
     let plan = plan_session(&body).map_err(AppError::Validation)?;
     let changed = db::run(&state.pool, move |conn| {
@@ -209,7 +210,7 @@ pub async fn record(
     state: web::Data<AppState>,
     user: CurrentUser,
     session_id: web::Path<String>,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> AppResult<HttpResponse> {
     let lines: Vec<RegisterLine> = body
         .into_inner()
