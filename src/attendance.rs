@@ -458,6 +458,9 @@ pub struct ParticipantAttendance {
     pub sessions: Vec<SessionAttendance>,
     /// Sessions held at which they were present (apologies do not count).
     pub attended: u32,
+    /// Sessions held that count for them: those of the cohort since they joined it, and those
+    /// of a cohort they were moved from at which a register has them.
+    pub held: u32,
     /// Whole percent of the sessions held, rounded down; null before any session is held.
     pub attendance_pct: Option<u32>,
     pub completion_rule_met: bool,
@@ -476,23 +479,53 @@ pub struct AttendanceSummary {
 
 type Register = HashMap<(String, String), AttendanceStatus>;
 
-/// One participant's tally over the sessions held, from the cohort's registers.
+/// Who is tallied: a participant, when they were moved into the cohort (if they were), and
+/// what registers of a cohort they were moved from say of them at sessions held.
+struct Counted<'a> {
+    application_id: &'a str,
+    joined: Option<NaiveDateTime>,
+    elsewhere: &'a [AttendanceStatus],
+}
+
+/// One participant's tally over the sessions held, from the cohort's registers: the sessions
+/// held since they joined the cohort (those before were not theirs to attend), and those of a
+/// cohort they were moved from at which a register has them.
 fn tally_for(
-    application_id: &str,
+    who: &Counted<'_>,
     sessions: &[CohortSession],
     register: &Register,
     at: NaiveDateTime,
 ) -> AttendanceTally {
+    let entry = |s: &CohortSession| {
+        register
+            .get(&(s.id.clone(), who.application_id.to_owned()))
+            .copied()
+    };
     AttendanceTally::from_register(
         sessions
             .iter()
             .filter(|s| session::is_held(s.starts_at, at))
-            .map(|s| {
-                register
-                    .get(&(s.id.clone(), application_id.to_owned()))
-                    .copied()
-            }),
+            .filter(|s| who.joined.is_none_or(|joined| s.starts_at >= joined) || entry(s).is_some())
+            .map(entry)
+            .chain(who.elsewhere.iter().map(|status| Some(*status))),
     )
+}
+
+/// Per application of the cohort, its register entries at held sessions of other cohorts.
+fn registers_elsewhere(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+    at: NaiveDateTime,
+) -> AppResult<HashMap<String, Vec<AttendanceStatus>>> {
+    let mut found: HashMap<String, Vec<AttendanceStatus>> = HashMap::new();
+    for (application, starts_at, status) in registers::entries_elsewhere(conn, cohort_id)? {
+        if let Some(status) = AttendanceStatus::parse(&status)
+            && session::is_held(starts_at, at)
+        {
+            found.entry(application).or_default().push(status);
+        }
+    }
+    Ok(found)
 }
 
 fn register_of(conn: &mut DbConnection, cohort_id: &str) -> AppResult<Register> {
@@ -515,11 +548,20 @@ pub fn summary(
     let sessions = registers::sessions_of(conn, &cohort.id)?;
     let register = register_of(conn, &cohort.id)?;
     let at = now();
+    let elsewhere = registers_elsewhere(conn, &cohort.id, at)?;
     let rule = programme.completion_min_attendance_pct;
     let participants = registers::participants_of(conn, &cohort.id)?
         .into_iter()
         .map(|p| {
-            let tally = tally_for(&p.enrolment_id, &sessions, &register, at);
+            let who = Counted {
+                application_id: &p.enrolment_id,
+                joined: p.joined_cohort_at,
+                elsewhere: elsewhere
+                    .get(&p.enrolment_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            };
+            let tally = tally_for(&who, &sessions, &register, at);
             ParticipantAttendance {
                 sessions: sessions
                     .iter()
@@ -531,6 +573,7 @@ pub fn summary(
                     })
                     .collect(),
                 attended: tally.attended(),
+                held: tally.held(),
                 attendance_pct: tally.percentage(),
                 completion_rule_met: tally.meets(rule),
                 application_id: p.enrolment_id,
@@ -600,16 +643,25 @@ impl CompletionDecision {
 fn attendance_of(
     conn: &mut DbConnection,
     cohort_id: &str,
-    enrolment_id: &str,
+    enrolment: &enrolments::Enrolment,
 ) -> AppResult<AttendanceTally> {
+    let at = now();
     let sessions = registers::sessions_of(conn, cohort_id)?;
-    let register: Register = registers::entries_for(conn, enrolment_id)?
+    let register: Register = registers::entries_for(conn, &enrolment.id)?
         .into_iter()
         .filter_map(|(session_id, status)| {
-            AttendanceStatus::parse(&status).map(|s| ((session_id, enrolment_id.to_owned()), s))
+            AttendanceStatus::parse(&status).map(|s| ((session_id, enrolment.id.clone()), s))
         })
         .collect();
-    Ok(tally_for(enrolment_id, &sessions, &register, now()))
+    let elsewhere = registers_elsewhere(conn, cohort_id, at)?
+        .remove(&enrolment.id)
+        .unwrap_or_default();
+    let who = Counted {
+        application_id: &enrolment.id,
+        joined: enrolment.joined_cohort_at,
+        elsewhere: &elsewhere,
+    };
+    Ok(tally_for(&who, &sessions, &register, at))
 }
 
 /// Queues the email that tells the participant how their programme ended, in their language.
@@ -696,7 +748,7 @@ pub async fn decide_completion(
             // Read after the status change, under its lock, so that the register the rule is
             // judged on is the one in force when the decision is recorded.
             if to == EnrolmentStatus::Completed && !decision.overrides_rule() {
-                let tally = attendance_of(conn, &loaded.cohort.id, &enrolment_id)?;
+                let tally = attendance_of(conn, &loaded.cohort.id, &loaded.enrolment)?;
                 if !tally.meets(loaded.programme.completion_min_attendance_pct) {
                     return Err(AppError::Refused("problem-completion-rule-not-met"));
                 }

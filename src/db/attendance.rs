@@ -226,6 +226,8 @@ pub struct Participant {
     pub person_id: String,
     pub name: String,
     pub status: String,
+    /// When a lead moved them into the cohort; none if they applied to it.
+    pub joined_cohort_at: Option<NaiveDateTime>,
 }
 
 /// Everyone who held a seat in the cohort (confirmed, or finished either way), by name.
@@ -241,7 +243,32 @@ pub fn participants_of(conn: &mut DbConnection, cohort_id: &str) -> QueryResult<
         .filter(enrolments::cohort_id.eq(cohort_id))
         .filter(enrolments::status.eq_any(took_part))
         .order((people::name.asc(), enrolments::id.asc()))
-        .select((enrolments::id, people::id, people::name, enrolments::status))
+        .select((
+            enrolments::id,
+            people::id,
+            people::name,
+            enrolments::status,
+            enrolments::joined_cohort_at,
+        ))
+        .load(conn)
+}
+
+/// Register entries of the cohort's applications taken at other cohorts' sessions (those they
+/// were moved from): (application, session start, status).
+pub fn entries_elsewhere(
+    conn: &mut DbConnection,
+    cohort_id: &str,
+) -> QueryResult<Vec<(String, NaiveDateTime, String)>> {
+    attendance::table
+        .inner_join(cohort_sessions::table)
+        .inner_join(enrolments::table)
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .filter(cohort_sessions::cohort_id.ne(cohort_id))
+        .select((
+            attendance::enrolment_id,
+            cohort_sessions::starts_at,
+            attendance::status,
+        ))
         .load(conn)
 }
 

@@ -24,6 +24,8 @@ pub struct Enrolment {
     pub updated_at: NaiveDateTime,
     /// The school the application was made from, whose headteacher endorses it.
     pub school_id: Option<String>,
+    /// When a lead moved it into its cohort; none if it was made there.
+    pub joined_cohort_at: Option<NaiveDateTime>,
 }
 
 impl Enrolment {
@@ -316,6 +318,7 @@ pub fn move_to(
         enrolments::cohort_id.eq(cohort_id),
         enrolments::status.eq(to.as_str()),
         enrolments::waitlist_ticket.eq(waitlist_ticket),
+        enrolments::joined_cohort_at.eq(Some(at)),
         enrolments::updated_at.eq(at),
     ))
     .execute(conn)

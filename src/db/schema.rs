@@ -187,6 +187,7 @@ diesel::table! {
         updated_at -> Timestamp,
         academic_year -> Nullable<Integer>,
         school_id -> Nullable<Text>,
+        joined_cohort_at -> Nullable<Timestamp>,
     }
 }
 

@@ -874,3 +874,101 @@ async fn a_lead_changes_a_session_and_removes_one_nothing_refers_to() {
     let audited = llwybr::db::audit::for_object(&mut app.db(), "session", &coming).expect("audit");
     assert_eq!(audited.len(), 2, "changed, then removed");
 }
+
+/// Someone moved into a cohort part-way is not counted absent from the sessions it held before
+/// they joined, and what the register of their first cohort says of them still counts.
+#[tokio::test]
+async fn a_person_moved_part_way_is_judged_on_the_sessions_that_were_theirs() {
+    use llwybr::db::schema::enrolments;
+
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let second = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/programmes/{programme}/cohorts"),
+            &json!({"name": "Cohort 2", "capacity": 5, "starts_on": day(30), "ends_on": day(300), "language_medium": "welsh"}),
+        )
+        .await;
+    assert_eq!(second.status(), 201);
+    let second: Value = second.json().await.expect("json");
+    let second = second["id"].as_str().unwrap_or("").to_owned();
+    let mover = app.person("symud@ysgol.cymru", &[], None, None);
+    let stayer = app.person("aros@ysgol.cymru", &[], None, None);
+    let (moved_id, _) = apply(&app, &mover, &first).await;
+    let (stayed_id, _) = apply(&app, &stayer, &second).await;
+    for days in [-20, -19, -18] {
+        let held = session(&app, &lead, &first, days).await;
+        register(&app, &lead.token, &held, &[(moved_id.as_str(), "present")]).await;
+    }
+    let before_joining: Vec<String> = {
+        let mut ids = Vec::new();
+        for days in [-10, -9, -8] {
+            let held = session(&app, &lead, &second, days).await;
+            register(&app, &lead.token, &held, &[(stayed_id.as_str(), "present")]).await;
+            ids.push(held);
+        }
+        ids
+    };
+    assert_eq!(before_joining.len(), 3);
+    let moved = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/applications/{moved_id}/move"),
+            &json!({"cohort_id": second}),
+        )
+        .await;
+    assert_eq!(
+        moved.status(),
+        200,
+        "{}",
+        moved.text().await.unwrap_or_default()
+    );
+    // They joined five days ago, as far as the cohort's sessions are concerned.
+    diesel::update(enrolments::table.find(&moved_id))
+        .set(enrolments::joined_cohort_at.eq(Some(
+            (chrono::Utc::now() - chrono::Duration::days(5)).naive_utc(),
+        )))
+        .execute(&mut app.db())
+        .expect("joined earlier");
+    for days in [-3, -2, -1] {
+        let held = session(&app, &lead, &second, days).await;
+        register(
+            &app,
+            &lead.token,
+            &held,
+            &[
+                (moved_id.as_str(), "present"),
+                (stayed_id.as_str(), "absent"),
+            ],
+        )
+        .await;
+    }
+
+    let now = summary(&app, &lead, &second).await;
+    let mover_line = participant(&now, &moved_id);
+    assert_eq!(mover_line["attended"], 6, "{mover_line}");
+    assert_eq!(
+        mover_line["held"], 6,
+        "three in each cohort; none before joining"
+    );
+    assert_eq!(mover_line["completion_rule_met"], true);
+    let stayer_line = participant(&now, &stayed_id);
+    assert_eq!(
+        (stayer_line["attended"].clone(), stayer_line["held"].clone()),
+        (json!(3), json!(6))
+    );
+    let completed = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/applications/{moved_id}/complete"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(completed.status(), 200, "the rule is met without a reason");
+}
