@@ -221,5 +221,13 @@ mod tests {
             t_count(Language::En, "catalogue-count", "count", 15),
             "15 programmes"
         );
+        assert_eq!(
+            t_count(Language::En, "evaluation-answers-count", "count", 1),
+            "1 answer"
+        );
+        assert_eq!(
+            t_count(Language::Cy, "evaluation-answers-count", "count", 1),
+            "1 ateb"
+        );
     }
 }

@@ -332,7 +332,7 @@ pub async fn remove_mine(
         career::delete_own(conn, &user, &id)
     })
     .await?;
-    Ok(see_other("/profile/career?saved=1".into()))
+    Ok(see_other("/profile/career?deleted=1".into()))
 }
 
 /// The person an admin is looking at, by id and name.

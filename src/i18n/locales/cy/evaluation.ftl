@@ -63,7 +63,10 @@ evaluation-question = Cwestiwn
 evaluation-questions = Atebion fesul cwestiwn
 evaluation-mean = cymedr
 evaluation-share-4-5 = 4 neu 5:
-evaluation-answers-count = { $count } o atebion
+evaluation-answers-count = { $count ->
+    [one] { $count } ateb
+   *[other] { $count } o atebion
+}
 evaluation-answer = Ateb
 evaluation-count = Nifer
 evaluation-comments = Sylwadau

@@ -63,7 +63,10 @@ evaluation-question = Question
 evaluation-questions = Answers by question
 evaluation-mean = mean
 evaluation-share-4-5 = 4 or 5:
-evaluation-answers-count = { $count } answers
+evaluation-answers-count = { $count ->
+    [one] { $count } answer
+   *[other] { $count } answers
+}
 evaluation-answer = Answer
 evaluation-count = Number
 evaluation-comments = Comments
