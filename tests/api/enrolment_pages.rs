@@ -322,6 +322,24 @@ async fn a_participant_makes_their_calendar_address_from_the_applications_page()
             .expect("body")
             .starts_with("BEGIN:VCALENDAR")
     );
+
+    // Shared by mistake: the page replaces it, and the old address answers nothing.
+    let replaced = teacher
+        .post(app.url("/applications/calendar/replace"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(replaced.status(), 303);
+    let (_, later) = page(&teacher, &app, "/applications?notice=calendar-replaced").await;
+    assert!(later.contains("Your calendar has a new address"), "{later}");
+    assert!(!later.contains(&url), "a new address is shown");
+    let old = app
+        .client
+        .get(app.url(url.trim_start_matches("http://llwybr.test")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(old.status(), 404);
 }
 
 #[tokio::test]

@@ -189,6 +189,7 @@ fn notice_text(page: &PageContext, notice: &str) -> Option<String> {
         "withdrawn" => "notice-withdrawn",
         "endorsed" => "notice-endorsed",
         "declined" => "notice-declined",
+        "calendar-replaced" => "applications-notice-calendar-replaced",
         _ => return None,
     };
     Some(t(page.i18n.language, key))
@@ -342,4 +343,21 @@ pub async fn make_calendar(
     })
     .await?;
     Ok(see_other("/applications".into()))
+}
+
+/// Replaces the person's calendar address, when it has been shared by mistake: the old one
+/// stops working at once.
+#[post("/applications/calendar/replace")]
+pub async fn replace_calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    let person_id = user.id().to_owned();
+    let token = crate::routes::api::calendar::new_token();
+    db::run(&state.pool, move |conn| {
+        crate::db::calendar::replace_token(conn, &person_id, &token)?;
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/applications?notice=calendar-replaced".into()))
 }

@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(enrolment::catalogue_page)
         .service(enrolment::apply)
         .service(enrolment::make_calendar)
+        .service(enrolment::replace_calendar)
         .service(enrolment::my_applications)
         .service(enrolment::my_emails)
         .service(enrolment::withdraw)
