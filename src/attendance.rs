@@ -184,6 +184,19 @@ fn audit_session(
     Ok(())
 }
 
+/// The session, held for the rest of the caller's transaction: a change queues with a register
+/// being taken, and what it replaces is what is read here.
+fn locked_session(
+    conn: &mut DbConnection,
+    user: &CurrentUser,
+    session_id: &str,
+) -> AppResult<CohortSession> {
+    if !registers::lock_register(conn, session_id)? {
+        return Err(AppError::NotFound);
+    }
+    managed_session(conn, user, session_id)
+}
+
 /// Changes a session's titles, times or place (a slip, or a room or day moved). Its register
 /// stays. When its time moves, the reminders already sent are forgotten, so that everyone is
 /// reminded of the new time.
@@ -194,11 +207,7 @@ pub fn change_session(
     plan: &SessionPlan,
 ) -> AppResult<SessionView> {
     db::transaction::<_, AppError, _>(conn, |conn| {
-        // Queues with a register being taken, and makes the read below the one replaced.
-        if !registers::lock_register(conn, session_id)? {
-            return Err(AppError::NotFound);
-        }
-        let before = managed_session(conn, user, session_id)?;
+        let before = locked_session(conn, user, session_id)?;
         registers::update_session(
             conn,
             session_id,
@@ -235,10 +244,7 @@ pub fn remove_session(
     session_id: &str,
 ) -> AppResult<String> {
     db::transaction::<_, AppError, _>(conn, |conn| {
-        if !registers::lock_register(conn, session_id)? {
-            return Err(AppError::NotFound);
-        }
-        let before = managed_session(conn, user, session_id)?;
+        let before = locked_session(conn, user, session_id)?;
         if registers::is_referred_to(conn, session_id)? {
             return Err(AppError::Conflict("problem-session-in-use"));
         }

@@ -329,35 +329,41 @@ pub async fn my_emails(state: web::Data<AppState>, page: Page) -> AppResult<Http
     )
 }
 
+/// Gives the person a new private calendar address: the first, or one in place of an address
+/// shared by mistake, which stops working at once.
+async fn new_calendar_address(
+    state: &AppState,
+    user: &CurrentUser,
+    replace: bool,
+) -> AppResult<()> {
+    let person_id = user.id().to_owned();
+    let token = crate::routes::api::calendar::new_token();
+    db::run(&state.pool, move |conn| {
+        if replace {
+            crate::db::calendar::replace_token(conn, &person_id, &token)?;
+        } else {
+            crate::db::calendar::set_token_if_none(conn, &person_id, &token)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Gives the person a private calendar address, once; the page then shows it.
 #[post("/applications/calendar")]
 pub async fn make_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> AppResult<HttpResponse> {
-    let person_id = user.id().to_owned();
-    let token = crate::routes::api::calendar::new_token();
-    db::run(&state.pool, move |conn| {
-        crate::db::calendar::set_token_if_none(conn, &person_id, &token)?;
-        Ok(())
-    })
-    .await?;
+    new_calendar_address(&state, &user, false).await?;
     Ok(see_other("/applications".into()))
 }
 
-/// Replaces the person's calendar address, when it has been shared by mistake: the old one
-/// stops working at once.
 #[post("/applications/calendar/replace")]
 pub async fn replace_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> AppResult<HttpResponse> {
-    let person_id = user.id().to_owned();
-    let token = crate::routes::api::calendar::new_token();
-    db::run(&state.pool, move |conn| {
-        crate::db::calendar::replace_token(conn, &person_id, &token)?;
-        Ok(())
-    })
-    .await?;
+    new_calendar_address(&state, &user, true).await?;
     Ok(see_other("/applications?notice=calendar-replaced".into()))
 }

@@ -160,14 +160,7 @@ pub async fn add_session(
         Err(errors) => errors,
     };
     let language = page.context.i18n.language;
-    let typed = FormState::default()
-        .with_value("title_en", &request.title_en)
-        .with_value("title_cy", &request.title_cy)
-        .with_value("starts_at", &request.starts_at)
-        .with_value("ends_at", &request.ends_at)
-        .with_value("venue", request.venue.as_deref().unwrap_or(""))
-        .with_value("online_url", request.online_url.as_deref().unwrap_or(""))
-        .with_errors(language, &errors);
+    let typed = super::session_editor::as_typed(&request).with_errors(language, &errors);
     cohort_page(
         &state,
         page.context,

@@ -42,6 +42,17 @@ fn as_stored(session: &SessionView) -> FormState {
         .with_value("online_url", session.online_url.as_deref().unwrap_or(""))
 }
 
+/// A session form as it was sent, to show again when refused.
+pub(super) fn as_typed(request: &NewSessionRequest) -> FormState {
+    FormState::default()
+        .with_value("title_en", &request.title_en)
+        .with_value("title_cy", &request.title_cy)
+        .with_value("starts_at", &request.starts_at)
+        .with_value("ends_at", &request.ends_at)
+        .with_value("venue", request.venue.as_deref().unwrap_or(""))
+        .with_value("online_url", request.online_url.as_deref().unwrap_or(""))
+}
+
 async fn session_page(
     state: &AppState,
     page: Page,
@@ -101,14 +112,7 @@ pub async fn change(
         }
         Err(errors) => errors,
     };
-    let typed = FormState::default()
-        .with_value("title_en", &request.title_en)
-        .with_value("title_cy", &request.title_cy)
-        .with_value("starts_at", &request.starts_at)
-        .with_value("ends_at", &request.ends_at)
-        .with_value("venue", request.venue.as_deref().unwrap_or(""))
-        .with_value("online_url", request.online_url.as_deref().unwrap_or(""))
-        .with_errors(page.context.i18n.language, &errors);
+    let typed = as_typed(&request).with_errors(page.context.i18n.language, &errors);
     session_page(
         &state,
         page,
