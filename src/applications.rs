@@ -37,7 +37,7 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-fn is_unique_violation(error: &AppError) -> bool {
+pub(crate) fn is_unique_violation(error: &AppError) -> bool {
     matches!(
         error,
         AppError::Internal(e) if e.downcast_ref::<DieselError>()

@@ -748,7 +748,19 @@ pub async fn decide_completion(
             .map_err(|_| AppError::Conflict("problem-illegal-transition"))?;
         db::transaction::<_, AppError, _>(conn, |conn| {
             let at = now();
-            if !enrolments::change_status(conn, &enrolment_id, loaded.as_read(), to, None, at)? {
+            // Putting "not completed" right makes the application live again: refused when the
+            // person has applied to the programme again since (one live application each).
+            let changed =
+                enrolments::change_status(conn, &enrolment_id, loaded.as_read(), to, None, at)
+                    .map_err(AppError::from)
+                    .map_err(|error| {
+                        if crate::applications::is_unique_violation(&error) {
+                            AppError::Conflict("problem-completion-applied-again")
+                        } else {
+                            error
+                        }
+                    })?;
+            if !changed {
                 return Err(AppError::Conflict("problem-changed-meanwhile"));
             }
             // Read after the status change, under its lock, so that the register the rule is

@@ -12,7 +12,7 @@ use crate::config::{ReminderSettings, Settings};
 use crate::db::schema::{
     cohort_sessions, cohorts, enrolments, people, programmes, session_reminders,
 };
-use crate::db::{self, DbConnection, DbPool, outbox};
+use crate::db::{self, DbConnection, DbPool, attendance, outbox};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::language::Language;
 use crate::domain::wales_time;
@@ -128,6 +128,30 @@ fn is_unique_violation(error: &anyhow::Error) -> bool {
     })
 }
 
+/// Takes the session's lock and says whether the session and the place are still as `due` read
+/// them: a lead may have moved the session, or the person withdrawn, since.
+fn still_as_read(conn: &mut DbConnection, reminder: &DueReminder) -> QueryResult<bool> {
+    if !attendance::lock_register(conn, &reminder.session_id)? {
+        return Ok(false);
+    }
+    let Some(session) = attendance::find_session(conn, &reminder.session_id)? else {
+        return Ok(false);
+    };
+    let place: Option<(String, String)> = enrolments::table
+        .find(&reminder.enrolment_id)
+        .select((enrolments::status, enrolments::cohort_id))
+        .first(conn)
+        .optional()?;
+    Ok(session.starts_at == reminder.starts_at
+        && session.title_en == reminder.title_en
+        && session.title_cy == reminder.title_cy
+        && session.venue == reminder.venue
+        && session.online_url == reminder.online_url
+        && place.is_some_and(|(status, cohort)| {
+            status == EnrolmentStatus::Confirmed.as_str() && cohort == session.cohort_id
+        }))
+}
+
 /// Queues the reminders due now; returns how many this call queued.
 pub fn queue_due(
     conn: &mut DbConnection,
@@ -140,6 +164,11 @@ pub fn queue_due(
         // The claim row is written first, in the same transaction as the email: if another
         // process claimed it meanwhile, the insert fails and nothing is queued twice.
         let outcome = db::transaction::<_, anyhow::Error, _>(conn, |conn| {
+            // The session is held while the reminder is queued, as a lead's change holds it:
+            // one changed since it was read is left for the next pass, which reads it anew.
+            if !still_as_read(conn, &reminder)? {
+                return Ok(false);
+            }
             diesel::insert_into(session_reminders::table)
                 .values((
                     session_reminders::session_id.eq(&reminder.session_id),
@@ -148,10 +177,11 @@ pub fn queue_due(
                 ))
                 .execute(conn)?;
             outbox::enqueue(conn, &reminder_email(&reminder, public_url, now)?)?;
-            Ok(())
+            Ok(true)
         });
         match outcome {
-            Ok(()) => queued += 1,
+            Ok(true) => queued += 1,
+            Ok(false) => {}
             Err(error) if is_unique_violation(&error) => {}
             Err(error) => return Err(error),
         }

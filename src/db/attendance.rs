@@ -226,7 +226,8 @@ pub struct Participant {
     pub person_id: String,
     pub name: String,
     pub status: String,
-    /// When a lead moved them into the cohort; none if they applied to it.
+    /// When they were moved into the cohort or took a seat there after applying; none if they
+    /// were confirmed as they applied.
     pub joined_cohort_at: Option<NaiveDateTime>,
 }
 

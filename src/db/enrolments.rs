@@ -24,7 +24,8 @@ pub struct Enrolment {
     pub updated_at: NaiveDateTime,
     /// The school the application was made from, whose headteacher endorses it.
     pub school_id: Option<String>,
-    /// When a lead moved it into its cohort; none if it was made there.
+    /// When it was moved into its cohort or took a seat there after applying (promoted from
+    /// the waiting list, endorsed); none if it was confirmed as it was made.
     pub joined_cohort_at: Option<NaiveDateTime>,
 }
 
@@ -114,20 +115,25 @@ pub fn change_status(
     waitlist_ticket: Option<i64>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
-        enrolments::table
-            .filter(enrolments::id.eq(id))
-            .filter(enrolments::cohort_id.eq(read.cohort_id))
-            .filter(enrolments::status.eq(read.status.as_str())),
-    )
-    .set((
+    let as_read = enrolments::table
+        .filter(enrolments::id.eq(id))
+        .filter(enrolments::cohort_id.eq(read.cohort_id))
+        .filter(enrolments::status.eq(read.status.as_str()));
+    let changes = (
         enrolments::status.eq(to.as_str()),
         enrolments::active.eq(to.is_active()),
         enrolments::waitlist_ticket.eq(waitlist_ticket),
         enrolments::updated_at.eq(at),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    );
+    // A seat taken now (promoted, endorsed) is when the cohort's sessions start to count.
+    let updated = if to == EnrolmentStatus::Confirmed {
+        diesel::update(as_read)
+            .set((changes, enrolments::joined_cohort_at.eq(Some(at))))
+            .execute(conn)?
+    } else {
+        diesel::update(as_read).set(changes).execute(conn)?
+    };
+    Ok(updated == 1)
 }
 
 pub fn mark_endorsed(

@@ -972,3 +972,92 @@ async fn a_person_moved_part_way_is_judged_on_the_sessions_that_were_theirs() {
         .await;
     assert_eq!(completed.status(), 200, "the rule is met without a reason");
 }
+
+/// Promoted from the waiting list part-way, a person is judged on the sessions held since they
+/// had a seat.
+#[tokio::test]
+async fn a_person_promoted_part_way_is_not_counted_absent_before_their_seat() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 1)
+        .await;
+    let seated = app.person("lle@ysgol.cymru", &[], None, None);
+    let waiting = app.person("aros@ysgol.cymru", &[], None, None);
+    let (seated_id, _) = apply(&app, &seated, &cohort).await;
+    let (waiting_id, status) = apply(&app, &waiting, &cohort).await;
+    assert_eq!(status, "waitlisted");
+    let early = session(&app, &lead, &cohort, -3).await;
+    register(
+        &app,
+        &lead.token,
+        &early,
+        &[(seated_id.as_str(), "present")],
+    )
+    .await;
+    let withdrawn = app
+        .post_as(
+            &seated.token,
+            &format!("/api/v1/applications/{seated_id}/withdraw"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    let now = summary(&app, &lead, &cohort).await;
+    let promoted = participant(&now, &waiting_id);
+    assert_eq!(promoted["status"], "confirmed");
+    assert_eq!(
+        promoted["held"], 0,
+        "the session before their seat is not theirs: {promoted}"
+    );
+    assert_eq!(now["sessions_held"], 1);
+}
+
+/// Putting "not completed" right is refused, in words, once the person has applied to the
+/// programme again: they may hold one live application to it.
+#[tokio::test]
+async fn not_completed_is_not_put_right_over_a_later_application() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (programme, first) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let later = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/programmes/{programme}/cohorts"),
+            &json!({"name": "Later", "capacity": 5, "starts_on": day(60), "ends_on": day(300), "language_medium": "welsh"}),
+        )
+        .await;
+    assert_eq!(later.status(), 201);
+    let later: Value = later.json().await.expect("json");
+    let later = later["id"].as_str().unwrap_or("").to_owned();
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let (first_id, _) = apply(&app, &teacher, &first).await;
+    let not_completed = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/applications/{first_id}/not-complete"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(not_completed.status(), 200);
+    let (_, again) = apply(&app, &teacher, &later).await;
+    assert_eq!(again, "confirmed");
+    let refused = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/applications/{first_id}/complete"),
+            &json!({"override_reason": "a slip"}),
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+    assert!(
+        problem(refused).await["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("applied to this programme again")
+    );
+}

@@ -511,3 +511,43 @@ async fn an_admin_deletes_an_entry_from_the_career_page_and_is_told_in_welsh_whe
     assert!(!html.contains(&id), "{html}");
     assert!(roles_of(&app, &admin.token, &teacher_id).await.is_empty());
 }
+
+#[tokio::test]
+async fn deleting_your_own_entry_says_it_was_deleted() {
+    let app = spawn_app().await;
+    let teacher = app.person("athro@ysgol.cymru", &[], None, None);
+    let created = app
+        .post_as(
+            &teacher.token,
+            "/api/v1/me/career",
+            &json!({ "role": "middle_leader", "started_on": "2020-09-01" }),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.expect("json");
+    let id = created["id"].as_str().unwrap_or("");
+    let deleted = app
+        .client
+        .post(app.url(&format!("/profile/career/{id}/delete")))
+        .bearer_auth(&teacher.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(deleted.status(), 303);
+    let next = deleted.headers()["location"]
+        .to_str()
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(next, "/profile/career?deleted=1");
+    let page = app
+        .get_as(&teacher.token, &next)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("The career entry has been deleted."),
+        "{page}"
+    );
+    assert!(!page.contains("has been saved"), "{page}");
+}

@@ -236,6 +236,7 @@ pub async fn mine(
         FormView {
             editing: query.edit,
             saved: query.saved.is_some(),
+            deleted: query.deleted.is_some(),
             ..FormView::default()
         },
         StatusCode::OK,

@@ -67,7 +67,8 @@ fn with_query(path: &str, query: &str) -> String {
 }
 
 /// The path and query of the page that sent the request, when it is one of ours (the
-/// Referrer-Policy sends it only then).
+/// Referrer-Policy sends it only then): on this host, or at the public address, which a proxy
+/// in front may not pass on as the host.
 fn referring_page(req: &HttpRequest) -> Option<String> {
     let referer = req
         .headers()
@@ -75,8 +76,14 @@ fn referring_page(req: &HttpRequest) -> Option<String> {
         .to_str()
         .ok()?;
     let uri: actix_web::http::Uri = referer.parse().ok()?;
+    let from = uri.authority().map(|a| a.as_str())?;
     let host = req.connection_info().host().to_owned();
-    if uri.authority().map(|a| a.as_str()) != Some(host.as_str()) {
+    let public_url = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.settings.public_url().to_owned())
+        .unwrap_or_default();
+    let public_host = public_url.split_once("://").map(|(_, host)| host);
+    if from != host && Some(from) != public_host {
         return None;
     }
     Some(with_query(uri.path(), uri.query().unwrap_or("")))

@@ -6,6 +6,7 @@ error-session-time-invalid = Rhowch yr amser fel BBBB-MM-DDTHH:MM, fel 2026-09-1
 error-session-time-skipped = Nid yw'r amser hwnnw'n bod yng Nghymru: mae'r clociau'n mynd ymlaen awr y noson honno. Rhowch amser ar ôl 02:00.
 error-session-ends-before-start = Rhaid i'r sesiwn orffen ar ôl iddi ddechrau.
 error-session-url-invalid = Rhowch gyfeiriad gwe llawn sy'n dechrau gyda https://.
+problem-completion-applied-again = Maent wedi gwneud cais i'r rhaglen hon eto ers hynny, felly ni ellir cwblhau'r lle hwn nawr. Tynnwch y cais diweddarach yn ôl yn gyntaf.
 problem-session-in-use = Mae cofrestr wedi'i chymryd yn y sesiwn hon, neu mae cylch gwerthuso yn ymwneud â hi, felly ni ellir ei dileu. Newidiwch hi yn lle hynny.
 error-session-place-missing = Rhowch leoliad, dolen ar-lein, neu'r ddau.
 error-register-empty = Nid oes unrhyw linellau yn y gofrestr.

@@ -6,6 +6,7 @@ error-session-time-invalid = Give the time as YYYY-MM-DDTHH:MM, like 2026-09-14T
 error-session-time-skipped = That time does not happen in Wales: the clocks go forward an hour that night. Give a time after 02:00.
 error-session-ends-before-start = The session must end after it starts.
 error-session-url-invalid = Give a full web address starting with https://.
+problem-completion-applied-again = They have applied to this programme again since, so this place cannot be completed now. Withdraw the later application first.
 problem-session-in-use = A register has been taken at this session, or an evaluation round is about it, so it cannot be removed. Change it instead.
 error-session-place-missing = Give a venue, an online link, or both.
 error-register-empty = The register has no lines.
