@@ -49,6 +49,22 @@ async fn session(app: &TestApp, lead: &TestPerson, cohort: &str, days: i64) -> S
     body["id"].as_str().expect("id").to_owned()
 }
 
+/// Adds a second cohort of five places to the programme, starting in a month, and returns its id.
+async fn another_cohort(app: &TestApp, lead: &TestPerson, programme: &str) -> String {
+    let day =
+        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
+    let created = app
+        .post_as(
+            &lead.token,
+            &format!("/api/v1/programmes/{programme}/cohorts"),
+            &json!({"name": "Cohort 2", "capacity": 5, "starts_on": day(30), "ends_on": day(300), "language_medium": "welsh"}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.expect("json");
+    created["id"].as_str().unwrap_or("").to_owned()
+}
+
 /// Applies as `person` and returns the application's id and status.
 async fn apply(app: &TestApp, person: &TestPerson, cohort: &str) -> (String, String) {
     let response = app.apply(&person.token, cohort).await;
@@ -886,18 +902,7 @@ async fn a_person_moved_part_way_is_judged_on_the_sessions_that_were_theirs() {
     let (programme, first) = app
         .programme_with_cohort(&lead, "mldp", false, &[], 5)
         .await;
-    let day =
-        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
-    let second = app
-        .post_as(
-            &lead.token,
-            &format!("/api/v1/programmes/{programme}/cohorts"),
-            &json!({"name": "Cohort 2", "capacity": 5, "starts_on": day(30), "ends_on": day(300), "language_medium": "welsh"}),
-        )
-        .await;
-    assert_eq!(second.status(), 201);
-    let second: Value = second.json().await.expect("json");
-    let second = second["id"].as_str().unwrap_or("").to_owned();
+    let second = another_cohort(&app, &lead, &programme).await;
     let mover = app.person("symud@ysgol.cymru", &[], None, None);
     let stayer = app.person("aros@ysgol.cymru", &[], None, None);
     let (moved_id, _) = apply(&app, &mover, &first).await;
@@ -1022,18 +1027,7 @@ async fn not_completed_is_not_put_right_over_a_later_application() {
     let (programme, first) = app
         .programme_with_cohort(&lead, "mldp", false, &[], 5)
         .await;
-    let day =
-        |days: i64| (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string();
-    let later = app
-        .post_as(
-            &lead.token,
-            &format!("/api/v1/programmes/{programme}/cohorts"),
-            &json!({"name": "Later", "capacity": 5, "starts_on": day(60), "ends_on": day(300), "language_medium": "welsh"}),
-        )
-        .await;
-    assert_eq!(later.status(), 201);
-    let later: Value = later.json().await.expect("json");
-    let later = later["id"].as_str().unwrap_or("").to_owned();
+    let later = another_cohort(&app, &lead, &programme).await;
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
     let (first_id, _) = apply(&app, &teacher, &first).await;
     let not_completed = app
