@@ -15,6 +15,29 @@ async fn browser(app: &TestApp, email: &str) -> reqwest::Client {
     browser
 }
 
+/// Adds, through the cohort page's form, a session held yesterday from 09:30 to 15:30.
+async fn add_session_held_yesterday(lead: &reqwest::Client, app: &TestApp, cohort: &str) {
+    let yesterday = |time: &str| {
+        (chrono::Utc::now() - chrono::Duration::days(1))
+            .format(&format!("%Y-%m-%dT{time}"))
+            .to_string()
+    };
+    let added = lead
+        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
+        .form(&[
+            ("title_en", "Leading change"),
+            ("title_cy", "Arwain newid"),
+            ("starts_at", yesterday("09:30").as_str()),
+            ("ends_at", yesterday("15:30").as_str()),
+            ("venue", "Canolfan Bridgend"),
+            ("online_url", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(added.status(), 303);
+}
+
 async fn page(browser: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let response = browser.get(app.url(path)).send().await.expect("sent");
     (
@@ -704,25 +727,7 @@ async fn a_refused_register_keeps_every_tick_and_names_the_person() {
         ids.push(applied["id"].as_str().unwrap_or("").to_owned());
     }
     let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
-    let yesterday = |time: &str| {
-        (chrono::Utc::now() - chrono::Duration::days(1))
-            .format(&format!("%Y-%m-%dT{time}"))
-            .to_string()
-    };
-    let added = lead_browser
-        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
-        .form(&[
-            ("title_en", "Leading change"),
-            ("title_cy", "Arwain newid"),
-            ("starts_at", yesterday("09:30").as_str()),
-            ("ends_at", yesterday("15:30").as_str()),
-            ("venue", "Canolfan Bridgend"),
-            ("online_url", ""),
-        ])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(added.status(), 303);
+    add_session_held_yesterday(&lead_browser, &app, &cohort).await;
     let (_, cohort_page) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
     let session_id: String = cohort_page
         .split("/lead/sessions/")
@@ -780,24 +785,7 @@ async fn completion_below_the_rule_asks_for_a_reason_and_not_completed_can_be_pu
         .expect("json");
     let id = applied["id"].as_str().unwrap_or("").to_owned();
     let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
-    let yesterday = |time: &str| {
-        (chrono::Utc::now() - chrono::Duration::days(1))
-            .format(&format!("%Y-%m-%dT{time}"))
-            .to_string()
-    };
-    let added = lead_browser
-        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
-        .form(&[
-            ("title_en", "Leading change"),
-            ("title_cy", "Arwain newid"),
-            ("starts_at", yesterday("09:30").as_str()),
-            ("ends_at", yesterday("15:30").as_str()),
-            ("venue", "Canolfan Bridgend"),
-        ])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(added.status(), 303);
+    add_session_held_yesterday(&lead_browser, &app, &cohort).await;
     let (_, before) = page(&lead_browser, &app, &format!("/lead/cohorts/{cohort}")).await;
     assert!(
         before.contains("Yes, record not completed"),
