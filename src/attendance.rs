@@ -15,7 +15,7 @@ use crate::auth::CurrentUser;
 use crate::db::attendance::{self as registers, AttendanceEntry, CohortSession, NewCohortSession};
 use crate::db::catalogue::{self, Cohort};
 use crate::db::enrolments::{self, StatusChange};
-use crate::db::{self, DbConnection, outbox};
+use crate::db::{self, DbConnection, outbox, session_reminders};
 use crate::domain::FieldError;
 use crate::domain::completion::{AttendanceStatus, AttendanceTally};
 use crate::domain::enrolment::{self as lifecycle, EnrolmentEvent, EnrolmentStatus};
@@ -198,8 +198,8 @@ fn locked_session(
 }
 
 /// Changes a session's titles, times or place (a slip, or a room or day moved). Its register
-/// stays. When its time moves, the reminders already sent are forgotten, so that everyone is
-/// reminded of the new time.
+/// stays. When its time or place moves, reminders not yet sent are taken back and those sent
+/// forgotten, so that everyone is reminded of where and when it now is.
 pub fn change_session(
     conn: &mut DbConnection,
     user: &CurrentUser,
@@ -220,8 +220,11 @@ pub fn change_session(
                 online_url: plan.online_url.as_deref(),
             },
         )?;
-        if before.starts_at != plan.starts_at {
-            registers::forget_reminders(conn, session_id)?;
+        let moved = before.starts_at != plan.starts_at
+            || before.venue != plan.venue
+            || before.online_url != plan.online_url;
+        if moved {
+            session_reminders::withdraw_for_session(conn, session_id, now())?;
         }
         let after = registers::find_session(conn, session_id)?.ok_or(AppError::NotFound)?;
         audit_session(
@@ -248,7 +251,7 @@ pub fn remove_session(
         if registers::is_referred_to(conn, session_id)? {
             return Err(AppError::Conflict("problem-session-in-use"));
         }
-        registers::delete_session(conn, session_id)?;
+        registers::delete_session(conn, session_id, now())?;
         audit_session(conn, user, "session.deleted", session_id, &before, None)?;
         Ok(before.cohort_id)
     })
@@ -819,13 +822,18 @@ pub fn certificate(
     }
     let completed_at = registers::last_change_to(conn, enrolment_id, EnrolmentStatus::Completed)?
         .unwrap_or(loaded.enrolment.updated_at);
+    // Completion recorded after the cohort's end (a lead's late paperwork, an import of past
+    // results) dates from the end, as the outcome measures do; recorded early, from the day.
+    let completed_on = wales_time::from_utc(completed_at)
+        .date()
+        .min(loaded.cohort.ends_on);
     Ok(Certificate {
         application_id: loaded.enrolment.id,
         participant_name: loaded.applicant.name,
         programme_title_en: loaded.programme.title_en,
         programme_title_cy: loaded.programme.title_cy,
         cohort_name: loaded.cohort.name,
-        completed_on: wales_time::from_utc(completed_at).date(),
+        completed_on,
     })
 }
 

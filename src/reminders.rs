@@ -12,7 +12,7 @@ use crate::config::{ReminderSettings, Settings};
 use crate::db::schema::{
     cohort_sessions, cohorts, enrolments, people, programmes, session_reminders,
 };
-use crate::db::{self, DbConnection, DbPool, attendance, outbox};
+use crate::db::{self, DbConnection, DbPool, attendance, outbox, session_reminders as queued};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::language::Language;
 use crate::domain::wales_time;
@@ -169,14 +169,15 @@ pub fn queue_due(
             if !still_as_read(conn, &reminder)? {
                 return Ok(false);
             }
-            diesel::insert_into(session_reminders::table)
-                .values((
-                    session_reminders::session_id.eq(&reminder.session_id),
-                    session_reminders::enrolment_id.eq(&reminder.enrolment_id),
-                    session_reminders::queued_at.eq(now),
-                ))
-                .execute(conn)?;
-            outbox::enqueue(conn, &reminder_email(&reminder, public_url, now)?)?;
+            let email = reminder_email(&reminder, public_url, now)?;
+            queued::record(
+                conn,
+                &reminder.session_id,
+                &reminder.enrolment_id,
+                &email.id,
+                now,
+            )?;
+            outbox::enqueue(conn, &email)?;
             Ok(true)
         });
         match outcome {

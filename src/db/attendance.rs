@@ -6,7 +6,6 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{
     attendance, cohort_sessions, enrolment_events, enrolments, evaluation_rounds, people,
-    session_reminders,
 };
 use crate::domain::enrolment::EnrolmentStatus;
 
@@ -81,13 +80,6 @@ pub fn update_session(
         .map(|_| ())
 }
 
-/// Forgets which reminders of the session were sent, so that its new time is sent again.
-pub fn forget_reminders(conn: &mut DbConnection, session_id: &str) -> QueryResult<()> {
-    diesel::delete(session_reminders::table.filter(session_reminders::session_id.eq(session_id)))
-        .execute(conn)
-        .map(|_| ())
-}
-
 /// What keeps a session from being removed: a register taken at it, or an evaluation round
 /// about it.
 pub fn is_referred_to(conn: &mut DbConnection, session_id: &str) -> QueryResult<bool> {
@@ -102,8 +94,12 @@ pub fn is_referred_to(conn: &mut DbConnection, session_id: &str) -> QueryResult<
     Ok(registered + evaluated > 0)
 }
 
-pub fn delete_session(conn: &mut DbConnection, session_id: &str) -> QueryResult<()> {
-    forget_reminders(conn, session_id)?;
+pub fn delete_session(
+    conn: &mut DbConnection,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    super::session_reminders::withdraw_for_session(conn, session_id, now)?;
     diesel::delete(cohort_sessions::table.find(session_id))
         .execute(conn)
         .map(|_| ())

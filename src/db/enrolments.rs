@@ -133,6 +133,9 @@ pub fn change_status(
     } else {
         diesel::update(as_read).set(changes).execute(conn)?
     };
+    if updated == 1 && read.status == EnrolmentStatus::Confirmed && to != read.status {
+        super::session_reminders::withdraw_for_enrolment(conn, id, at)?;
+    }
     Ok(updated == 1)
 }
 
@@ -314,7 +317,7 @@ pub fn move_to(
     waitlist_ticket: Option<i64>,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
+    let moved = diesel::update(
         enrolments::table
             .filter(enrolments::id.eq(id))
             .filter(enrolments::cohort_id.eq(read.cohort_id))
@@ -327,8 +330,12 @@ pub fn move_to(
         enrolments::joined_cohort_at.eq(Some(at)),
         enrolments::updated_at.eq(at),
     ))
-    .execute(conn)
-    .map(|n| n == 1)
+    .execute(conn)?;
+    // Reminders of the cohort left behind are not for this person any more.
+    if moved == 1 && read.status == EnrolmentStatus::Confirmed {
+        super::session_reminders::withdraw_for_enrolment(conn, id, at)?;
+    }
+    Ok(moved == 1)
 }
 
 /// One application by a member of a school's staff, as their headteacher sees it.

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod outbox;
 pub mod people;
 pub mod schema;
+pub mod session_reminders;
 pub mod stages;
 
 use std::ops::{Deref, DerefMut};

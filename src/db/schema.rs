@@ -424,6 +424,7 @@ diesel::table! {
         session_id -> Text,
         enrolment_id -> Text,
         queued_at -> Timestamp,
+        outbox_id -> Nullable<Text>,
     }
 }
 

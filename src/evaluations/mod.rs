@@ -271,7 +271,7 @@ fn round_state(round: &NewRound<'_>) -> String {
 }
 
 /// Stores a round and, if it is open already, invites the cohort; inside the caller's
-/// transaction, as its first write.
+/// transaction.
 fn insert_round_and_invite(
     conn: &mut DbConnection,
     public_url: &str,
@@ -336,6 +336,16 @@ pub async fn open_round(
         };
         let id = uuid::Uuid::new_v4().to_string();
         db::transaction::<_, AppError, _>(conn, |conn| {
+            // Held until the round is stored, as removing a session holds it: one removed since
+            // it was checked above is refused here instead of failing its foreign key.
+            if let Some(session_id) = &plan.session_id
+                && !crate::db::attendance::lock_register(conn, session_id)?
+            {
+                return Err(AppError::field(
+                    "session_id",
+                    "error-evaluation-session-unknown",
+                ));
+            }
             let round = NewRound {
                 id: &id,
                 cohort_id: &cohort.id,

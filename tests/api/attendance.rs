@@ -693,6 +693,25 @@ async fn the_certificate_is_bilingual_and_only_for_its_holder_and_those_who_run_
         404,
         "no certificate before completion"
     );
+
+    // Recorded after the cohort ended, the completion dates from its end, as the measures do.
+    use llwybr::db::schema::cohorts;
+    let ended = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("a day");
+    diesel::update(cohorts::table.find(&cohort))
+        .set((
+            cohorts::starts_on.eq(ended - chrono::Duration::days(120)),
+            cohorts::ends_on.eq(ended),
+        ))
+        .execute(&mut app.db())
+        .expect("the cohort ended in January");
+    let html = app
+        .get_as(&holder.token, &format!("/certificates/{holder_id}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains(r#"datetime="2026-01-15""#), "{html}");
+    assert!(html.contains("15 January 2026"), "{html}");
 }
 
 #[tokio::test]

@@ -1,0 +1,1 @@
+ALTER TABLE session_reminders DROP COLUMN outbox_id;
