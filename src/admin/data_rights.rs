@@ -297,7 +297,8 @@ fn anonymise(
                 .filter(role_grants::role.ne(Role::Participant.as_str())),
         )
         .execute(conn)?;
-        // Answers stay (response counts and satisfaction are unchanged) but lose their link.
+        // Answers stay but lose their link: the region's response counts and satisfaction are
+        // unchanged, while the person leaves their authority's figures altogether.
         let invitations = evaluation_invitations::table
             .filter(evaluation_invitations::person_id.eq(person_id))
             .select(evaluation_invitations::id);

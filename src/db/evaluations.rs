@@ -559,11 +559,15 @@ pub fn invitation_tallies(
             filter_rounds!(query, filter).load(conn)?
         }
         (Some(la), _) => {
+            // An erased person's answers have lost their link to them, so they leave the
+            // authority's answers; their response leaves its count with them, or the count
+            // that holds a round back would take answers it no longer has for theirs.
             let query = evaluation_invitations::table
                 .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
                 .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                 .filter(schools::local_authority_id.eq(la.to_owned()))
+                .filter(people::anonymised_at.is_null())
                 .group_by(evaluation_invitations::round_id)
                 .select((
                     evaluation_invitations::round_id,

@@ -242,6 +242,9 @@ fn invitations_per_round(
                 .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
                 .filter(schools::local_authority_id.eq(authority.clone()))
+                // As in `invitation_tallies`: an erased person's answers no longer count for
+                // the authority, so neither does their response.
+                .filter(people::anonymised_at.is_null())
                 .group_by(evaluation_invitations::round_id)
                 .select((
                     evaluation_invitations::round_id,

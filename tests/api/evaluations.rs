@@ -1042,6 +1042,63 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
         assert_eq!(results["comments"], json!([]), "{path}");
         assert_eq!(results["comments_shown"], false, "{path}");
     }
+    // An erased person leaves the authority's figures, response and all: two answers left are
+    // held back again, rather than shown as two people's answers under a count of three.
+    let p3 = &participants[2];
+    let mine: Value = app
+        .get_as(&p3.token, "/api/v1/me/applications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let application = mine[0]["id"].as_str().expect("an application");
+    let withdrawn = app
+        .post_as(
+            &p3.token,
+            &format!("/api/v1/applications/{application}/withdraw"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 200);
+    let admin = app.person(
+        "gweinydd@consortiwm.cymru",
+        &[Role::ConsortiumAdmin],
+        None,
+        None,
+    );
+    let p3_id: String = people::table
+        .filter(people::email.eq(&p3.email))
+        .select(people::id)
+        .first(&mut app.db())
+        .expect("p3");
+    let erased = app
+        .post_as(
+            &admin.token,
+            &format!("/api/v1/admin/people/{p3_id}/erase"),
+            &json!({}),
+        )
+        .await;
+    assert!(erased.status().is_success(), "{}", erased.status());
+    for path in &paths {
+        let results: Value = app
+            .get_as(&officer.token, path)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(results["invited"], 2, "{path}");
+        assert_eq!(results["responded"], 2, "{path}");
+        assert_eq!(results["withheld_rounds"], 1, "{path}");
+        assert_eq!(results["satisfaction_pct"], Value::Null, "{path}");
+    }
+    let report: Value = app
+        .get_as(&officer.token, "/api/v1/reports/satisfaction?by=programme")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(report["total"]["responded"], 2, "{report}");
+    assert_eq!(report["total"]["satisfied"], Value::Null, "{report}");
     // The lead sees all four, with comments.
     let all: Value = app
         .get_as(
