@@ -140,7 +140,7 @@ pub struct Assessment {
 }
 
 /// Assesses one person, whose first event was `event` and whose career is `career`, on `as_of`.
-/// `None` when the window's end is beyond the calendar.
+/// `None` when the event comes after `as_of` or the window's end is beyond the calendar.
 pub fn assess(
     outcome: Outcome,
     window_months: u32,
@@ -148,11 +148,15 @@ pub fn assess(
     career: &[CareerStep],
     as_of: NaiveDate,
 ) -> Option<Assessment> {
+    // Looking back from a day in the past, what came after it had not happened yet.
+    if event > as_of {
+        return None;
+    }
     let closes = window_closes_on(event, window_months)?;
     let baseline = baseline_rank(career, event);
     let outcome_on = career
         .iter()
-        .filter(|step| step.started_on > event && step.started_on <= closes)
+        .filter(|step| step.started_on > event && step.started_on <= closes.min(as_of))
         .filter(|step| match outcome {
             Outcome::Promoted => rank(&step.role).is_some_and(|r| r > baseline),
             Outcome::AppointedHead => HEAD_ROLES.contains(&step.role.as_str()),
@@ -304,6 +308,28 @@ mod tests {
         let a = assess(Outcome::Promoted, 36, event, &day_late, d(LATER)).expect("in range");
         assert_eq!(a.standing, Standing::NotAchieved);
         assert_eq!(a.outcome_on, None);
+    }
+
+    #[test]
+    fn looking_back_leaves_out_what_had_not_happened_yet() {
+        let event = d("2021-07-15");
+        let career = [
+            step("teacher", "2015-09-01", Some("2022-08-31")),
+            step("middle_leader", "2022-09-01", None),
+        ];
+        assert_eq!(
+            assess(Outcome::Promoted, 36, event, &career, d("2021-07-14")),
+            None,
+            "not completed yet on the day looked at"
+        );
+        let before_the_promotion =
+            assess(Outcome::Promoted, 36, event, &career, d("2022-06-30")).expect("in range");
+        assert_eq!(before_the_promotion.standing, Standing::InWindow);
+        assert_eq!(before_the_promotion.outcome_on, None);
+        let after =
+            assess(Outcome::Promoted, 36, event, &career, d("2022-09-01")).expect("in range");
+        assert_eq!(after.standing, Standing::InWindow);
+        assert_eq!(after.outcome_on, Some(d("2022-09-01")));
     }
 
     #[test]

@@ -55,6 +55,11 @@ pub struct Quarterly {
     pub satisfaction: Satisfaction,
     pub pipeline: Pipeline,
     pub tables: Vec<Table>,
+    /// The day the figures were counted: applications as they then stood, answers received
+    /// by then. History is not replayed, so a past quarter counted again may differ.
+    pub counted_on: NaiveDate,
+    /// The day the pipeline stands at: the quarter's end, or today within the quarter.
+    pub pipeline_on: NaiveDate,
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +180,8 @@ pub async fn load(
         satisfaction,
         pipeline,
         tables,
+        counted_on: today,
+        pipeline_on: today.min(to),
     }))
 }
 

@@ -1,5 +1,5 @@
 //! Who may see which report figures. Consortium admins see the whole region; an LA officer sees
-//! their own authority only; nobody else sees reports.
+//! the authorities they are officer of, one at a time; nobody else sees reports.
 
 use crate::auth::CurrentUser;
 use crate::domain::role::Role;
@@ -8,7 +8,9 @@ use crate::error::{AppError, AppResult};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReportScope {
     Region,
-    Authority(String),
+    /// An officer's authorities, never empty, in the order they were granted: the first is
+    /// shown until they ask for another.
+    Authorities(Vec<String>),
 }
 
 impl ReportScope {
@@ -18,24 +20,39 @@ impl ReportScope {
         if user.has(Role::ConsortiumAdmin) {
             return Ok(Self::Region);
         }
-        user.grants
-            .iter()
-            .filter(|grant| grant.role() == Some(Role::LaOfficer))
-            .find_map(|grant| grant.local_authority_id.clone())
-            .map(Self::Authority)
-            .ok_or(AppError::Forbidden)
+        let mut own: Vec<String> = Vec::new();
+        for grant in &user.grants {
+            if grant.role() == Some(Role::LaOfficer)
+                && let Some(authority) = &grant.local_authority_id
+                && !own.contains(authority)
+            {
+                own.push(authority.clone());
+            }
+        }
+        if own.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Self::Authorities(own))
+    }
+
+    /// Whether the viewer may see the figures of authority `id`.
+    pub fn covers(&self, id: &str) -> bool {
+        match self {
+            Self::Region => true,
+            Self::Authorities(own) => own.iter().any(|a| a == id),
+        }
     }
 
     /// The authority figures are restricted to, given the one the viewer asked for (if any).
-    /// An LA officer asking for another authority is refused rather than silently shown their
-    /// own, so a figure is never mistaken for another authority's.
+    /// An LA officer asking for an authority not theirs is refused rather than silently shown
+    /// their own, so a figure is never mistaken for another authority's.
     pub fn authority(&self, requested: Option<&str>) -> AppResult<Option<String>> {
         let requested = requested.map(str::trim).filter(|id| !id.is_empty());
         match (self, requested) {
             (Self::Region, requested) => Ok(requested.map(str::to_owned)),
-            (Self::Authority(own), None) => Ok(Some(own.clone())),
-            (Self::Authority(own), Some(asked)) if asked == own => Ok(Some(own.clone())),
-            (Self::Authority(_), Some(_)) => Err(AppError::Forbidden),
+            (Self::Authorities(own), None) => Ok(own.first().cloned()),
+            (Self::Authorities(_), Some(asked)) if self.covers(asked) => Ok(Some(asked.to_owned())),
+            (Self::Authorities(_), Some(_)) => Err(AppError::Forbidden),
         }
     }
 
@@ -50,7 +67,7 @@ mod tests {
 
     #[test]
     fn an_officer_is_held_to_their_own_authority() {
-        let officer = ReportScope::Authority("la-cardiff".into());
+        let officer = ReportScope::Authorities(vec!["la-cardiff".into()]);
         assert_eq!(
             officer.authority(None).ok(),
             Some(Some("la-cardiff".into()))
@@ -59,6 +76,25 @@ mod tests {
             officer.authority(Some("la-cardiff")).ok(),
             Some(Some("la-cardiff".into()))
         );
+        assert!(matches!(
+            officer.authority(Some("la-conwy")),
+            Err(AppError::Forbidden)
+        ));
+    }
+
+    #[test]
+    fn an_officer_of_two_authorities_sees_the_first_and_may_ask_for_the_other() {
+        let officer = ReportScope::Authorities(vec!["la-cardiff".into(), "la-vale".into()]);
+        assert_eq!(
+            officer.authority(None).ok(),
+            Some(Some("la-cardiff".into()))
+        );
+        assert_eq!(
+            officer.authority(Some("la-vale")).ok(),
+            Some(Some("la-vale".into()))
+        );
+        assert!(officer.covers("la-vale"));
+        assert!(!officer.covers("la-conwy"));
         assert!(matches!(
             officer.authority(Some("la-conwy")),
             Err(AppError::Forbidden)

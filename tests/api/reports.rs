@@ -935,6 +935,38 @@ async fn officers_see_their_own_authority_and_participants_nothing() {
 }
 
 #[actix_web::test]
+async fn an_officer_of_two_authorities_sees_the_first_and_may_choose_the_other() {
+    let (app, people) = spawn().await;
+    grant(
+        &mut app.db(),
+        "officer@test.cymru",
+        Role::LaOfficer,
+        None,
+        Some(LA_B),
+    );
+    let token = &people.officer_a.token;
+    let path = "/api/v1/reports/participation?by=local_authority&year=2020&baseline=2019";
+    let first = json(&app, token, path).await;
+    assert_eq!(first["authority_id"], LA_A);
+    let second = json(&app, token, &format!("{path}&authority={LA_B}")).await;
+    assert_eq!(second["authority_id"], LA_B);
+    assert_eq!(counts(&second), owned(&[("Conwy", 1, 1)]));
+    for page in ["/reports", "/reports/measures"] {
+        let html = app.get_as(token, page).await.text().await.expect("html");
+        for authority in [LA_A, LA_B] {
+            assert!(
+                html.contains(&format!("value=\"{authority}\"")),
+                "{page} offers {authority}"
+            );
+        }
+    }
+    let elsewhere = app
+        .get_as(token, "/api/v1/reports/participation?authority=la-nowhere")
+        .await;
+    assert_eq!(elsewhere.status(), 403);
+}
+
+#[actix_web::test]
 async fn bad_parameters_are_named_in_the_callers_language() {
     let (app, people) = spawn().await;
     let response = app

@@ -167,9 +167,7 @@ pub async fn report(
         ))
     })
     .await?;
-    if !scope.is_region() {
-        authorities.retain(|(id, _, _)| Some(id) == authority.as_ref());
-    }
+    authorities.retain(|(id, _, _)| scope.covers(id));
     let i18n = page.context.i18n;
     let blocks = found
         .into_iter()

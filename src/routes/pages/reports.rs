@@ -89,6 +89,8 @@ struct QuarterlyPage {
     title: String,
     area: String,
     report: Quarterly,
+    /// When the figures were counted, and the day the pipeline and measures stand at.
+    counted_on: String,
     figures: Vec<Figure>,
     sections: Vec<Section>,
     filters: Vec<FilterField>,
@@ -150,10 +152,7 @@ fn choices(
         .collect();
     let mut authorities: Vec<Choice> = dashboard::authority_names(conn)?
         .into_iter()
-        .filter(|(id, _, _)| match scope {
-            ReportScope::Region => true,
-            ReportScope::Authority(own) => id == own,
-        })
+        .filter(|(id, _, _)| scope.covers(id))
         .map(|(id, en, cy)| Choice {
             value: id,
             label: i18n.pick(&en, &cy).to_owned(),
@@ -463,27 +462,37 @@ fn measure_sections(
         .collect()
 }
 
-/// The latest closed cohort year of each measure against its target, for the headline.
+/// Each measure against its target for the headline: the latest cohort year whose windows
+/// have all closed, or failing one, the latest with some closed, saying how many are still open
+/// (its share may yet change).
 fn measure_figures(i18n: &Translator, measures: &[MeasureFigures]) -> Vec<Figure> {
     measures
         .iter()
         .filter_map(|figures| {
-            let year = figures.years.iter().rev().find(|y| y.pct.is_some())?;
+            let with_share = || figures.years.iter().rev().filter(|y| y.pct.is_some());
+            let year = with_share()
+                .find(|y| y.in_window == 0)
+                .or_else(|| with_share().next())?;
+            let mut value = format!(
+                "{} · {}",
+                pct(year.pct),
+                i18n.t1(
+                    "measures-target-line",
+                    "target",
+                    &year.target_pct.to_string()
+                )
+            );
+            if year.in_window > 0 {
+                value.push_str(" · ");
+                value.push_str(&i18n.count("measures-headline-in-window", "count", year.in_window));
+            }
             Some(Figure {
                 label: format!(
                     "{} ({})",
                     i18n.pick(&figures.measure.name_en, &figures.measure.name_cy),
                     year.label
                 ),
-                value: format!(
-                    "{} · {}",
-                    pct(year.pct),
-                    i18n.t1(
-                        "measures-target-line",
-                        "target",
-                        &year.target_pct.to_string()
-                    )
-                ),
+                value,
             })
         })
         .collect()
@@ -1052,6 +1061,9 @@ pub async fn quarterly_page(
     let language = i18n.language;
     let baseline = request.baseline_year;
     let authority = request.authority_id.clone();
+    // The measures stand where the pipeline does: at the quarter's end, or today within it.
+    let measures_on =
+        quarterly::quarter_bounds(year, quarter).map_or_else(today, |(_, to)| to.min(today()));
     let (report, (area, choices, measures)) = tokio::try_join!(
         async {
             quarterly::load(&state.pool, request, today(), language)
@@ -1069,7 +1081,8 @@ pub async fn quarterly_page(
                     .unwrap_or_else(|| id.clone()),
             };
             let choices = choices(conn, &i18n, &scope, baseline)?;
-            let measures = crate::outcomes::measures::figures(conn, authority.as_deref(), today())?;
+            let measures =
+                crate::outcomes::measures::figures(conn, authority.as_deref(), measures_on)?;
             Ok((area, choices, measures))
         })
     )?;
@@ -1188,6 +1201,17 @@ pub async fn quarterly_page(
         StatusCode::OK,
         &QuarterlyPage {
             title: i18n.t("report-quarterly-title"),
+            counted_on: crate::i18n::t_with(
+                language,
+                "report-quarterly-counted",
+                &[
+                    ("today", report.counted_on.format("%d/%m/%Y").to_string()),
+                    (
+                        "pipeline",
+                        report.pipeline_on.format("%d/%m/%Y").to_string(),
+                    ),
+                ],
+            ),
             area,
             figures,
             sections,
@@ -1196,4 +1220,85 @@ pub async fn quarterly_page(
             page: page.context,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::language::Language;
+    use crate::outcomes::measures::MeasureView;
+
+    fn year(cohort_year: i32, numerator: i64, denominator: i64, in_window: i64) -> YearFigures {
+        YearFigures {
+            cohort_year,
+            label: academic_year_label(cohort_year),
+            numerator,
+            denominator,
+            pct: (denominator > 0).then(|| 100.0 * numerator as f64 / denominator as f64),
+            target_pct: 50,
+            in_window,
+            met_target: None,
+        }
+    }
+
+    fn measure(years: Vec<YearFigures>) -> MeasureFigures {
+        MeasureFigures {
+            measure: MeasureView {
+                id: "m".into(),
+                code: "npqh_head_3y".into(),
+                name_en: "NPQH to headship".into(),
+                name_cy: "CPCP i brifathrawiaeth".into(),
+                start_event: "completion".into(),
+                outcome: "appointed_head".into(),
+                window_months: 36,
+                target_pct: 50,
+                active: true,
+                programme_codes: vec!["npqh".into()],
+            },
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap_or_default(),
+            years,
+        }
+    }
+
+    #[test]
+    fn the_headline_takes_the_latest_year_whose_windows_have_all_closed() {
+        let i18n = Translator::new(Language::En);
+        let figures = measure_figures(
+            &i18n,
+            &[measure(vec![
+                year(2021, 6, 10, 0),
+                year(2022, 1, 2, 8),
+                year(2023, 0, 0, 12),
+            ])],
+        );
+        assert_eq!(figures.len(), 1);
+        assert!(figures[0].label.contains("2021/22"), "{}", figures[0].label);
+        assert!(
+            figures[0].value.starts_with("60.0%"),
+            "{}",
+            figures[0].value
+        );
+        assert!(!figures[0].value.contains("window"), "{}", figures[0].value);
+    }
+
+    #[test]
+    fn with_no_year_closed_the_headline_says_how_many_are_still_in_their_window() {
+        let i18n = Translator::new(Language::En);
+        let figures = measure_figures(&i18n, &[measure(vec![year(2022, 1, 2, 8)])]);
+        assert!(figures[0].label.contains("2022/23"), "{}", figures[0].label);
+        assert!(
+            figures[0].value.ends_with("8 still in their window"),
+            "{}",
+            figures[0].value
+        );
+        let welsh = measure_figures(
+            &Translator::new(Language::Cy),
+            &[measure(vec![year(2022, 1, 2, 1)])],
+        );
+        assert!(
+            welsh[0].value.ends_with("1 yn dal o fewn ei gyfnod"),
+            "{}",
+            welsh[0].value
+        );
+    }
 }

@@ -79,6 +79,10 @@ measures-download-csv = Lawrlwytho CSV
 measures-download-xlsx = Lawrlwytho XLSX
 measures-chart-desc = Un bar i bob blwyddyn carfan: y ganran a gyrhaeddodd y canlyniad; y llinell yw'r targed o { $target }%.
 measures-target-line = Targed { $target }%
+measures-headline-in-window = { $count ->
+    [one] 1 yn dal o fewn ei gyfnod
+   *[other] { $count } yn dal o fewn eu cyfnod
+}
 measures-window = Cyfnod: { $months } mis ar ôl cwblhau. Targed: { $target }%.
 measures-event-completion = Yn dechrau wrth gwblhau
 measures-event-qualification_award = Yn dechrau pan ddyfernir y cymhwyster (wrth gwblhau)

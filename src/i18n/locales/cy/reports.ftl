@@ -87,6 +87,7 @@ report-participation-title = Cyfranogiad
 report-satisfaction-title = Boddhad
 report-pipeline-title = Llif olyniaeth
 report-quarterly-title = Adroddiad chwarterol
+report-quarterly-counted = Cyfrifwyd ar { $today }: ceisiadau fel y maent y diwrnod hwnnw (nid yw un a dynnwyd yn ôl ers diwedd y chwarter yn cyfrif mwyach) ac atebion a ddaeth i law erbyn hynny; y llif olyniaeth a'r mesurau canlyniadau fel yr oeddent ar { $pipeline }.
 report-more-reports = Adroddiadau
 report-filter-by = Dadansoddi yn ôl
 report-filter-baseline = Blwyddyn y llinell sylfaen

@@ -79,6 +79,10 @@ measures-download-csv = Download CSV
 measures-download-xlsx = Download XLSX
 measures-chart-desc = One bar per cohort year: the percentage who reached the outcome; the line is the target of { $target }%.
 measures-target-line = Target { $target }%
+measures-headline-in-window = { $count ->
+    [one] 1 still in their window
+   *[other] { $count } still in their window
+}
 measures-window = Window: { $months } months after completion. Target: { $target }%.
 measures-event-completion = Starts at completion
 measures-event-qualification_award = Starts at the award of the qualification (on completion)

@@ -87,6 +87,7 @@ report-participation-title = Participation
 report-satisfaction-title = Satisfaction
 report-pipeline-title = Succession pipeline
 report-quarterly-title = Quarterly report
+report-quarterly-counted = Counted on { $today }: applications as they stand that day (one withdrawn since the quarter ended no longer counts) and answers received by then; the pipeline and the outcome measures as they stood on { $pipeline }.
 report-more-reports = Reports
 report-filter-by = Break down by
 report-filter-baseline = Baseline year
