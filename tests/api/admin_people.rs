@@ -1221,6 +1221,32 @@ async fn the_grant_form_on_the_person_page_grants_the_role() {
             .contains("Dewiswch yr ysgol y mae&#39;r pennaeth hwn yn ei harwain."),
         "the form says what is missing, in Welsh"
     );
+    // A refused form keeps what was chosen, so only the missing choice needs making.
+    let no_authority = app
+        .client
+        .post(app.url(&action))
+        .bearer_auth(&admin.token)
+        .form(&[
+            ("role", "la_officer"),
+            ("school_id", school.as_str()),
+            ("local_authority_id", ""),
+            ("programme_id", ""),
+        ])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(no_authority.status(), 422);
+    let html = no_authority.text().await.expect("html");
+    for kept in [
+        r#"<option value="la_officer" selected>"#.to_owned(),
+        format!(r#"<option value="{school}" selected>"#),
+    ] {
+        assert!(html.contains(&kept), "{kept} in {html}");
+    }
+    assert!(
+        html.contains(r#"aria-describedby="local_authority_id-error""#),
+        "the error is tied to its field"
+    );
 
     let granted = post(action.clone(), &school).await.expect("sent");
     assert_eq!(granted.status(), 303);

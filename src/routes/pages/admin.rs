@@ -411,8 +411,12 @@ pub async fn grant(
     match outcome {
         Ok(()) => Ok(see_other(format!("/admin/people/{id}?done=1"))),
         Err(AppError::Validation(errors)) => {
+            let chosen = |value: &Option<String>| value.clone().unwrap_or_default();
             let form = FormState::default()
                 .with_value("role", &request.role)
+                .with_value("school_id", &chosen(&request.school_id))
+                .with_value("local_authority_id", &chosen(&request.local_authority_id))
+                .with_value("programme_id", &chosen(&request.programme_id))
                 .with_errors(page.context.i18n.language, &errors);
             person_form(
                 &state,
