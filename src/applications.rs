@@ -274,6 +274,9 @@ fn resolve_applicant(
             let grants = people::grants_of(conn, &person.id)?;
             Ok((person, grants, override_reason))
         }
+        // An address anyone may have typed: the application would be made, and its emails
+        // sent, in the name of whoever owns it.
+        None if actor.email_unconfirmed => Err(AppError::Refused("problem-confirm-email-first")),
         None => Ok((actor.person.clone(), actor.grants.clone(), override_reason)),
     }
 }

@@ -293,6 +293,62 @@ pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
     .await
 }
 
+/// How long after one link another may be asked for: a button pressed twice, or by a script,
+/// sends one email.
+const CONFIRMATION_RESEND_MINUTES: i64 = 1;
+
+/// What came of asking for the confirmation link again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkSent {
+    Sent,
+    /// A link went out less than a minute ago.
+    TooSoon,
+    /// The address is confirmed already.
+    NotNeeded,
+}
+
+/// Sends a self-registered person a new link that confirms their address, unless it is
+/// confirmed already or a link went out within the last minute.
+pub async fn send_confirmation_again(state: &AppState, person_id: String) -> AppResult<LinkSent> {
+    let token = new_link_token();
+    let public_url = state.settings.public_url().to_owned();
+    db::run(&state.pool, move |conn| {
+        db::transaction::<_, AppError, _>(conn, |conn| {
+            let now = Utc::now().naive_utc();
+            let person = people::find_by_id(conn, &person_id)?.ok_or(AppError::NotFound)?;
+            if !people::email_unconfirmed(conn, &person.id)? {
+                return Ok(LinkSent::NotNeeded);
+            }
+            let recent = now - Duration::minutes(CONFIRMATION_RESEND_MINUTES);
+            if people::last_link_sent_at(conn, &person.id)?.is_some_and(|at| at > recent) {
+                return Ok(LinkSent::TooSoon);
+            }
+            people::insert_password_reset(
+                conn,
+                &NewPasswordReset {
+                    id: &uuid::Uuid::new_v4().to_string(),
+                    person_id: &person.id,
+                    token_hash: &token_hash(&token),
+                    created_at: now,
+                    expires_at: now + Duration::days(CONFIRMATION_DAYS),
+                },
+            )?;
+            let recipient = Recipient {
+                email: &person.email,
+                name: &person.name,
+                language: Language::parse(&person.preferred_language).unwrap_or_default(),
+            };
+            let confirm_url = format!(
+                "{public_url}/email/confirm?token={token}&lang={}",
+                recipient.language.code()
+            );
+            outbox::enqueue(conn, &compose::welcome(&recipient, &confirm_url, now)?)?;
+            Ok(LinkSent::Sent)
+        })
+    })
+    .await
+}
+
 /// Emails a single-use reset link if the address belongs to an active account. Says nothing
 /// either way, so the form cannot be used to learn who has an account; only an address that
 /// cannot be one is refused, as that says nothing about anyone.

@@ -21,6 +21,9 @@ use crate::state::AppState;
 pub struct CurrentUser {
     pub person: Person,
     pub grants: Vec<RoleGrant>,
+    /// They registered themselves and have not yet used a link sent to the address, so the
+    /// account may be someone else's: they may look around but not apply.
+    pub email_unconfirmed: bool,
 }
 
 impl CurrentUser {
@@ -100,6 +103,7 @@ mod tests {
                 ..Person::default()
             },
             grants,
+            email_unconfirmed: false,
         }
     }
 
@@ -167,7 +171,7 @@ impl Authenticated {
     /// The person, if they are still active and their credentials have not changed since the
     /// token was issued.
     pub fn load(&self, conn: &mut DbConnection) -> AppResult<CurrentUser> {
-        let (person, grants) =
+        let (person, email_unconfirmed, grants) =
             people::find_with_grants(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
         let revoked = self.issued_at < person.credentials_changed_at.and_utc().timestamp();
         // Checked before `revoked`: deactivating also revokes, and the person should be told
@@ -178,7 +182,11 @@ impl Authenticated {
         if revoked {
             return Err(AppError::Unauthenticated);
         }
-        Ok(CurrentUser { person, grants })
+        Ok(CurrentUser {
+            person,
+            grants,
+            email_unconfirmed,
+        })
     }
 }
 

@@ -94,19 +94,28 @@ pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Perso
         .optional()
 }
 
-/// A person with their grants, oldest first, in one query: what every signed-in request reads
-/// before anything else.
+/// A person, whether their address is still unconfirmed, and their grants, oldest first, in
+/// one query: what every signed-in request reads before anything else.
 pub fn find_with_grants(
     conn: &mut DbConnection,
     id: &str,
-) -> QueryResult<Option<(Person, Vec<RoleGrant>)>> {
-    let rows: Vec<(Person, Option<RoleGrant>)> = people::table
+) -> QueryResult<Option<(Person, bool, Vec<RoleGrant>)>> {
+    let rows: Vec<(Person, Option<String>, Option<RoleGrant>)> = people::table
         .left_join(role_grants::table)
+        .left_join(unconfirmed_addresses::table)
         .filter(people::id.eq(id))
         .order(role_grants::granted_at.asc())
-        .select((Person::as_select(), Option::<RoleGrant>::as_select()))
+        .select((
+            Person::as_select(),
+            unconfirmed_addresses::person_id.nullable(),
+            Option::<RoleGrant>::as_select(),
+        ))
         .load(conn)?;
-    Ok(super::one_with_many(rows))
+    Ok(super::one_with_many(
+        rows.into_iter()
+            .map(|(person, unconfirmed, grant)| ((person, unconfirmed.is_some()), grant)),
+    )
+    .map(|((person, unconfirmed), grants)| (person, unconfirmed, grants)))
 }
 
 pub fn grants_of(conn: &mut DbConnection, person_id: &str) -> QueryResult<Vec<RoleGrant>> {
@@ -275,6 +284,17 @@ pub fn email_unconfirmed(conn: &mut DbConnection, person_id: &str) -> QueryResul
         .count()
         .get_result::<i64>(conn)
         .map(|n| n > 0)
+}
+
+/// When the person was last sent a link (to confirm their address, set or reset a password).
+pub fn last_link_sent_at(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    password_resets::table
+        .filter(password_resets::person_id.eq(person_id))
+        .select(diesel::dsl::max(password_resets::created_at))
+        .get_result(conn)
 }
 
 pub fn set_email_unconfirmed(

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use llwybr::domain::role::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, problem, spawn_app};
+use crate::helpers::{TestApp, problem, spawn_app, token_in_link};
 
 #[tokio::test]
 async fn three_hundred_simultaneous_applicants_fill_thirty_seats_and_queue_in_order() {
@@ -1544,4 +1544,100 @@ async fn the_roster_csv_names_schools_in_the_readers_language() {
         .expect("sent");
     assert_eq!(switched.status(), 303);
     assert!(roster("").await.contains("Ysgol Gymraeg Nant Caerau"));
+}
+
+#[tokio::test]
+async fn a_self_registered_person_applies_once_their_address_is_confirmed() {
+    let app = spawn_app().await;
+    let lead = app.person("lead@consortiwm.cymru", &[Role::ProgrammeLead], None, None);
+    let (_, cohort) = app
+        .programme_with_cohort(&lead, "mldp", false, &[], 5)
+        .await;
+    let token = app.token_for("ceri@ysgol.cymru").await;
+    let me: Value = app.me(&token).await.json().await.expect("json");
+    assert_eq!(me["email_confirmed"], false);
+
+    // Anyone may register any address: until its owner confirms it, nothing is applied for in
+    // their name.
+    let refused = app.apply(&token, &cohort).await;
+    assert_eq!(refused.status(), 422);
+    let detail = problem(refused).await["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(detail.contains("Confirm your email address"), "{detail}");
+    assert!(roster_by_email(&app, &lead.token, &cohort).await.is_empty());
+
+    let profile = app
+        .get_as(&token, "/profile")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(profile.contains(r#"id="confirm-email""#), "{profile}");
+    app.wait_for_email("ceri@ysgol.cymru", "Welcome").await;
+    let nothing = json!({});
+    let ask_again = || app.post_as(&token, "/api/v1/me/email/confirmation", &nothing);
+    let too_soon = ask_again().await;
+    assert_eq!(
+        too_soon.status(),
+        409,
+        "the first link went out a moment ago"
+    );
+    // A minute on, a new link is sent, once however often the button is pressed.
+    {
+        use diesel::prelude::*;
+        use llwybr::db::schema::password_resets;
+        let earlier = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(2);
+        diesel::update(password_resets::table)
+            .set(password_resets::created_at.eq(earlier))
+            .execute(&mut app.db())
+            .expect("the first link sent two minutes ago");
+    }
+    assert_eq!(ask_again().await.status(), 202);
+    assert_eq!(ask_again().await.status(), 409);
+    let welcomes = || {
+        app.sent_emails()
+            .into_iter()
+            .filter(|e| e.to == "ceri@ysgol.cymru" && e.subject.starts_with("Welcome"))
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..100 {
+        if welcomes().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sent = welcomes();
+    assert_eq!(sent.len(), 2, "one more link");
+    let first = token_in_link(&sent[0].text);
+    let second = token_in_link(&sent[1].text);
+    assert_ne!(first, second, "a new link");
+
+    let confirmed = app
+        .client
+        .post(app.url("/email/confirm"))
+        .form(&[("token", second.as_str())])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(confirmed.status(), 303);
+    let me: Value = app.me(&token).await.json().await.expect("json");
+    assert_eq!(me["email_confirmed"], true);
+    assert_eq!(app.apply(&token, &cohort).await.status(), 201);
+    let profile = app
+        .get_as(&token, "/profile")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(!profile.contains(r#"id="confirm-email""#));
+    let more = ask_again().await;
+    assert_eq!(more.status(), 409);
+    assert!(
+        problem(more).await["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("confirmed already")
+    );
 }

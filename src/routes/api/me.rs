@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -38,6 +38,9 @@ pub struct PersonView {
     pub stage: Option<StageRef>,
     pub job_title: Option<String>,
     pub welsh_ability: Option<String>,
+    /// False for someone who registered themselves and has not yet used the link sent to the
+    /// address: they may not apply until they do.
+    pub email_confirmed: bool,
 }
 
 pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonView> {
@@ -71,6 +74,7 @@ pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonV
                 }),
             None => None,
         };
+        let email_confirmed = !people::email_unconfirmed(conn, &person.id)?;
         Ok(PersonView {
             id: person.id,
             email: person.email,
@@ -79,6 +83,7 @@ pub async fn load_view(state: &AppState, person_id: String) -> AppResult<PersonV
             roles,
             school,
             stage,
+            email_confirmed,
             job_title: person.job_title,
             welsh_ability: person.welsh_ability,
         })
@@ -112,4 +117,24 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     crate::profile::update(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(load_view(&state, user.person.id).await?))
+}
+
+/// Send the link that confirms your email address again: 202 when sent; 409 when the address
+/// is confirmed already, or a link went out less than a minute ago.
+#[utoipa::path(post, path = "/api/v1/me/email/confirmation", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 202, description = "A new link is on its way"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json")))]
+#[post("/me/email/confirmation")]
+pub async fn confirm_again(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    use crate::auth::accounts::{LinkSent, send_confirmation_again};
+    match send_confirmation_again(&state, user.person.id.clone()).await? {
+        LinkSent::Sent => Ok(HttpResponse::Accepted().finish()),
+        LinkSent::TooSoon => Err(AppError::Conflict("problem-confirmation-too-soon")),
+        LinkSent::NotNeeded => Err(AppError::Conflict("problem-email-already-confirmed")),
+    }
 }

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(auth::reset_password)
         .service(me::me)
         .service(me::update)
+        .service(me::confirm_again)
         .service(calendar::feed)
         .service(calendar::reset)
         .service(calendar::cohort)

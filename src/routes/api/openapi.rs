@@ -17,6 +17,7 @@ use crate::routes::{api, health};
         api::auth::reset_password,
         api::me::me,
         api::me::update,
+        api::me::confirm_again,
         api::calendar::feed,
         api::calendar::reset,
         api::calendar::cohort,

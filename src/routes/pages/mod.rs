@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(account::confirm_email)
         .service(profile::show)
         .service(profile::save)
+        .service(profile::confirm_again)
         .service(language::switch)
         .service(enrolment::catalogue_page)
         .service(enrolment::apply)

@@ -37,6 +37,10 @@ struct ProfilePage {
     abilities: [&'static str; 6],
     form: FormState,
     saved: bool,
+    /// Their address is not confirmed yet: the page offers to send the link again.
+    email_unconfirmed: bool,
+    /// The notice after asking for the link again, if any.
+    link_notice: Option<&'static str>,
 }
 
 struct ProfileData {
@@ -127,6 +131,8 @@ fn form_from(profile: &PersonView) -> FormState {
 #[serde(default)]
 pub struct SavedQuery {
     saved: Option<String>,
+    /// `sent` or `too_soon`, after asking for the confirmation link again.
+    link: Option<String>,
 }
 
 #[get("/profile")]
@@ -149,6 +155,12 @@ pub async fn show(
             abilities: WELSH_ABILITIES,
             form,
             saved: query.saved.is_some(),
+            email_unconfirmed: user.email_unconfirmed,
+            link_notice: match query.link.as_deref() {
+                Some("sent") => Some("profile-confirm-link-sent"),
+                Some("too_soon") => Some("profile-confirm-link-too-soon"),
+                _ => None,
+            },
         },
     )
 }
@@ -210,9 +222,24 @@ pub async fn save(
                     abilities: WELSH_ABILITIES,
                     form: typed,
                     saved: false,
+                    email_unconfirmed: user.email_unconfirmed,
+                    link_notice: None,
                 },
             )
         }
         Err(other) => Err(other),
     }
+}
+
+/// Sends the link that confirms the person's address again; the page then says what happened.
+#[post("/profile/email/confirm-again")]
+pub async fn confirm_again(state: web::Data<AppState>, page: Page) -> AppResult<HttpResponse> {
+    use crate::auth::accounts::{LinkSent, send_confirmation_again};
+    let user = page.user.ok_or(AppError::Unauthenticated)?;
+    let location = match send_confirmation_again(&state, user.person.id.clone()).await? {
+        LinkSent::Sent => "/profile?link=sent",
+        LinkSent::TooSoon => "/profile?link=too_soon",
+        LinkSent::NotNeeded => "/profile",
+    };
+    Ok(super::context::see_other(location.to_owned()))
 }

@@ -88,6 +88,10 @@ roster-empty = Nid oes neb wedi gwneud cais eto.
 roster-seats = Lleoedd wedi'u cymryd: { $taken }
 
 profile-saved = Mae eich manylion wedi'u cadw.
+profile-email-unconfirmed = Nid yw eich cyfeiriad e-bost wedi'i gadarnhau eto. Agorwch y ddolen a anfonwyd atoch pan wnaethoch gofrestru; tan hynny gallwch edrych o gwmpas ond nid gwneud cais am raglen.
+profile-confirm-send-again = Anfon y ddolen eto
+profile-confirm-link-sent = Rydym wedi anfon dolen newydd i { $email }. Mae'n gweithio am 14 diwrnod.
+profile-confirm-link-too-soon = Aeth dolen i { $email } lai na munud yn ôl. Chwiliwch amdani yn eich mewnflwch a'ch ffolder sothach, neu gofynnwch eto mewn munud.
 profile-suggestions = Rhaglenni ar gyfer eich cam chi a'r nesaf
 profile-edit = Newid fy manylion
 profile-job-title = Teitl swydd

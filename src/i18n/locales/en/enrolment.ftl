@@ -85,6 +85,10 @@ roster-empty = Nobody has applied yet.
 roster-seats = Places taken: { $taken }
 
 profile-saved = Your details are saved.
+profile-email-unconfirmed = Your email address is not confirmed yet. Open the link we emailed you when you registered; until then you can look around but not apply for a programme.
+profile-confirm-send-again = Send the link again
+profile-confirm-link-sent = We have sent a new link to { $email }. It works for 14 days.
+profile-confirm-link-too-soon = A link went to { $email } less than a minute ago. Look for it in your inbox and junk folder, or ask again in a minute.
 profile-suggestions = Programmes for your stage and the next
 profile-edit = Change my details
 profile-job-title = Job title
