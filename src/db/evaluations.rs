@@ -525,19 +525,19 @@ pub fn invitations_of(
 }
 
 /// Invited and responded, per round of the filter, counted by the database. Only counts leave
-/// it; the person is never part of the result. With `local_authority_id`, only people at a
-/// school of that authority. Rounds without invitations are missing from the map.
+/// it; the person is never part of the result. With `local_authority_ids`, only people at a
+/// school of one of those authorities. Rounds without invitations are missing from the map.
 pub fn invitation_tallies(
     conn: &mut DbConnection,
     filter: &RoundFilter,
-    local_authority_id: Option<&str>,
+    local_authority_ids: Option<&[String]>,
 ) -> QueryResult<HashMap<String, (u32, u32)>> {
     let select = (
         evaluation_invitations::round_id,
         count_star(),
         count(evaluation_invitations::responded_at),
     );
-    let rows: Vec<(String, i64, i64)> = match (local_authority_id, programme_scope(filter)) {
+    let rows: Vec<(String, i64, i64)> = match (local_authority_ids, programme_scope(filter)) {
         // Over programmes and years the rounds are a subquery: the invitations are then read
         // from their `(round_id, responded_at)` index, with no round or cohort looked up for
         // each of them.
@@ -566,7 +566,7 @@ pub fn invitation_tallies(
                 .inner_join(evaluation_rounds::table.inner_join(cohorts::table))
                 .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
                 .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
-                .filter(schools::local_authority_id.eq(la.to_owned()))
+                .filter(schools::local_authority_id.eq_any(la.to_vec()))
                 .filter(people::anonymised_at.is_null())
                 .group_by(evaluation_invitations::round_id)
                 .select((
@@ -607,7 +607,7 @@ macro_rules! programme_responses {
             .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
             .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
             .filter(evaluation_rounds::anonymous.eq(false))
-            .filter(schools::local_authority_id.eq($la))
+            .filter(schools::local_authority_id.eq_any($la))
     };
     ($scope:expr, $la:expr, |$responses:ident| $body:expr) => {{
         let ProgrammeScope {
@@ -676,13 +676,13 @@ fn programme_scope(filter: &RoundFilter) -> Option<ProgrammeScope> {
 }
 
 /// How many answers to each question had each whole-number value (`None`: no number, as for
-/// free text), over the rounds of a filter. With `local_authority_id`, only answers of people at
-/// a school of that authority, which can only be told for named rounds: anonymous rounds then
+/// free text), over the rounds of a filter. With `local_authority_ids`, only answers of people
+/// at a school of one of those authorities, which can only be told for named rounds: anonymous rounds then
 /// give nothing.
 pub fn answer_counts(
     conn: &mut DbConnection,
     filter: &RoundFilter,
-    local_authority_id: Option<&str>,
+    local_authority_ids: Option<&[String]>,
 ) -> QueryResult<Vec<(String, Option<i32>, i64)>> {
     let select = (
         evaluation_answers::question_id,
@@ -693,7 +693,7 @@ pub fn answer_counts(
         evaluation_answers::question_id,
         evaluation_answers::value_int,
     );
-    let Some(la) = local_authority_id else {
+    let Some(la) = local_authority_ids else {
         use evaluation_answer_tallies as tallies;
         let group = (tallies::question_id, tallies::value_int);
         let select = (
@@ -724,7 +724,7 @@ pub fn answer_counts(
             .collect());
     };
     if let Some(scope) = programme_scope(filter) {
-        let la = Some(la.to_owned());
+        let la = Some(la.to_vec());
         return programme_responses!(scope, la, |responses| {
             evaluation_answers::table
                 .filter(evaluation_answers::response_id.eq_any(responses))
@@ -744,7 +744,7 @@ pub fn answer_counts(
         .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
         .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
         .filter(evaluation_rounds::anonymous.eq(false))
-        .filter(schools::local_authority_id.eq(la.to_owned()))
+        .filter(schools::local_authority_id.eq_any(la.to_vec()))
         .group_by(group)
         .select(select)
         .into_boxed();
@@ -756,7 +756,7 @@ pub fn answer_counts(
 pub fn choice_counts(
     conn: &mut DbConnection,
     filter: &RoundFilter,
-    local_authority_id: Option<&str>,
+    local_authority_ids: Option<&[String]>,
     question_ids: &[String],
 ) -> QueryResult<Vec<(String, String, i64)>> {
     let select = (
@@ -768,7 +768,7 @@ pub fn choice_counts(
         evaluation_answers::question_id,
         evaluation_answers::value_text,
     );
-    let Some(la) = local_authority_id else {
+    let Some(la) = local_authority_ids else {
         use evaluation_answer_tallies as tallies;
         let group = (tallies::question_id, tallies::choice);
         let select = (
@@ -801,7 +801,7 @@ pub fn choice_counts(
             .collect());
     };
     let rows: Vec<(String, Option<String>, i64)> = if let Some(scope) = programme_scope(filter) {
-        let la = Some(la.to_owned());
+        let la = Some(la.to_vec());
         programme_responses!(scope, la, |responses| {
             evaluation_answers::table
                 .filter(evaluation_answers::response_id.eq_any(responses))
@@ -824,7 +824,7 @@ pub fn choice_counts(
             .inner_join(people::table.on(people::id.eq(evaluation_invitations::person_id)))
             .inner_join(schools::table.on(people::school_id.eq(schools::id.nullable())))
             .filter(evaluation_rounds::anonymous.eq(false))
-            .filter(schools::local_authority_id.eq(la.to_owned()))
+            .filter(schools::local_authority_id.eq_any(la.to_vec()))
             .filter(evaluation_answers::question_id.eq_any(question_ids.to_vec()))
             .filter(evaluation_answers::value_text.is_not_null())
             .group_by(group)

@@ -4,7 +4,8 @@
 //!
 //! Who sees what: a cohort's lead and consortium admins see everything of their rounds,
 //! comments included (never with a person); a local-authority officer sees only figures made of
-//! the people at their authority's schools, never comments, and nothing of anonymous rounds
+//! the people at their authority's schools (all their authorities', for an officer of several),
+//! never comments, and nothing of anonymous rounds
 //! beyond their response rate, since an anonymous answer cannot be placed in an authority.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -40,14 +41,22 @@ pub enum Scope {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Audience {
     Full,
-    Authority(String),
+    /// The people of these authorities' schools: an officer's own (one, or a few).
+    Authorities(Vec<String>),
 }
 
-fn authority_of(user: &CurrentUser) -> Option<String> {
-    user.grants
-        .iter()
-        .filter(|g| g.role() == Some(Role::LaOfficer))
-        .find_map(|g| g.local_authority_id.clone())
+/// The authorities `user` is officer of; none for anyone else.
+fn authorities_of(user: &CurrentUser) -> Option<Vec<String>> {
+    let mut own: Vec<String> = Vec::new();
+    for grant in &user.grants {
+        if grant.role() == Some(Role::LaOfficer)
+            && let Some(authority) = &grant.local_authority_id
+            && !own.contains(authority)
+        {
+            own.push(authority.clone());
+        }
+    }
+    (!own.is_empty()).then_some(own)
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -163,8 +172,8 @@ fn rounds_in_scope(
         let cohort = catalogue::find_cohort(conn, cohort_id)?.ok_or(AppError::NotFound)?;
         if may_manage(user, &cohort) {
             Ok(Audience::Full)
-        } else if let Some(la) = authority_of(user) {
-            Ok(Audience::Authority(la))
+        } else if let Some(own) = authorities_of(user) {
+            Ok(Audience::Authorities(own))
         } else {
             Err(AppError::Forbidden)
         }
@@ -191,8 +200,8 @@ fn rounds_in_scope(
                 (Audience::Full, None)
             } else if user.has(Role::ProgrammeLead) {
                 (Audience::Full, Some(user.id().to_owned()))
-            } else if let Some(la) = authority_of(user) {
-                (Audience::Authority(la), None)
+            } else if let Some(own) = authorities_of(user) {
+                (Audience::Authorities(own), None)
             } else {
                 return Err(AppError::Forbidden);
             };
@@ -408,7 +417,7 @@ impl Counted {
 fn answer_tallies(
     conn: &mut DbConnection,
     filter: &RoundFilter,
-    authority: Option<&str>,
+    authority: Option<&[String]>,
     questions: &[Question],
     withheld: &[&str],
 ) -> AppResult<HashMap<String, Tally>> {
@@ -551,7 +560,7 @@ pub fn compute_with(
     let (rounds, filter, audience) = rounds_in_scope(conn, user, scope)?;
     let authority = match &audience {
         Audience::Full => None,
-        Audience::Authority(la) => Some(la.as_str()),
+        Audience::Authorities(own) => Some(own.as_slice()),
     };
     let tallies = store::invitation_tallies(conn, &filter, authority)?;
     let at = now();
@@ -632,7 +641,7 @@ pub fn compute_with(
 fn counts_by_round(
     conn: &mut DbConnection,
     rounds: &[Round],
-    authority: Option<&str>,
+    authority: Option<&[String]>,
 ) -> AppResult<Vec<RoundValueCount>> {
     let mut rows = Vec::new();
     for round in rounds {

@@ -1115,6 +1115,106 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
 }
 
 #[tokio::test]
+async fn an_officer_of_two_authorities_sees_the_people_of_both() {
+    use llwybr::db::people::{NewRoleGrant, insert_grant};
+    use llwybr::db::schema::{local_authorities, people, schools};
+
+    let app = spawn_app().await;
+    let (lead, cohort, participants) = cohort_with(&app, 3).await;
+    let in_cardiff = app.school("Ysgol Treganna");
+    let in_the_vale = app.school("Ysgol Sant Baruc");
+    let officer = app.person("swyddog@deorllewin.gov.uk", &[], None, None);
+    {
+        let mut conn = app.db();
+        let cardiff: String = schools::table
+            .find(&in_cardiff)
+            .select(schools::local_authority_id)
+            .first(&mut conn)
+            .expect("authority");
+        let consortium: String = local_authorities::table
+            .find(&cardiff)
+            .select(local_authorities::consortium_id)
+            .first(&mut conn)
+            .expect("consortium");
+        let vale = uuid::Uuid::new_v4().to_string();
+        let now = chrono::Utc::now().naive_utc();
+        diesel::insert_into(local_authorities::table)
+            .values((
+                local_authorities::id.eq(&vale),
+                local_authorities::consortium_id.eq(&consortium),
+                local_authorities::code.eq("vale"),
+                local_authorities::name_en.eq("Vale of Glamorgan"),
+                local_authorities::name_cy.eq("Bro Morgannwg"),
+                local_authorities::created_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("a second authority");
+        diesel::update(schools::table.find(&in_the_vale))
+            .set(schools::local_authority_id.eq(&vale))
+            .execute(&mut conn)
+            .expect("the school is in the Vale");
+        for (person, school) in participants
+            .iter()
+            .zip([&in_cardiff, &in_cardiff, &in_the_vale])
+        {
+            diesel::update(people::table.filter(people::email.eq(&person.email)))
+                .set(people::school_id.eq(school))
+                .execute(&mut conn)
+                .expect("their school");
+        }
+        let officer_id: String = people::table
+            .filter(people::email.eq(&officer.email))
+            .select(people::id)
+            .first(&mut conn)
+            .expect("officer");
+        for authority in [&cardiff, &vale] {
+            insert_grant(
+                &mut conn,
+                &NewRoleGrant {
+                    id: &uuid::Uuid::new_v4().to_string(),
+                    person_id: &officer_id,
+                    role: Role::LaOfficer.as_str(),
+                    school_id: None,
+                    local_authority_id: Some(authority),
+                    programme_id: None,
+                    granted_by: None,
+                    granted_at: now,
+                },
+            )
+            .expect("grant");
+        }
+    }
+    let round = open_round(
+        &app,
+        &lead,
+        &cohort,
+        json!({ "kind": "end_of_programme", "closes_on": day(10) }),
+    )
+    .await;
+    for person in &participants {
+        let invitation = app.wait_for_email(&person.email, "Your evaluation").await;
+        let stored = answer(&app, &respond_token(&invitation.text), full_answers(5, "")).await;
+        assert_eq!(stored.status(), 201);
+    }
+    // Two people in one authority and one in the other: apart, both would be held back.
+    let results: Value = app
+        .get_as(
+            &officer.token,
+            &format!(
+                "/api/v1/evaluation-rounds/{}/results",
+                round["id"].as_str().unwrap_or("")
+            ),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(results["responded"], 3, "{results}");
+    assert_eq!(results["withheld_rounds"], 0, "{results}");
+    assert_eq!(results["overall_answered"], 3, "{results}");
+}
+
+#[tokio::test]
 async fn a_cohort_compares_the_end_of_programme_with_the_delayed_impact() {
     let app = spawn_app().await;
     let (lead, cohort, _people) = cohort_with(&app, 1).await;
