@@ -128,8 +128,10 @@ fn is_unique_violation(error: &anyhow::Error) -> bool {
     })
 }
 
-/// Takes the session's lock and says whether the session and the place are still as `due` read
-/// them: a lead may have moved the session, or the person withdrawn, since.
+/// Takes the session's lock and the place's, and says whether both are still as `due` read
+/// them: a lead may have moved the session, or the person withdrawn, since. The place is held
+/// too, so that a withdrawal still being written either waits for this reminder (and then
+/// takes it back) or is seen here.
 fn still_as_read(conn: &mut DbConnection, reminder: &DueReminder) -> QueryResult<bool> {
     if !attendance::lock_register(conn, &reminder.session_id)? {
         return Ok(false);
@@ -137,19 +139,23 @@ fn still_as_read(conn: &mut DbConnection, reminder: &DueReminder) -> QueryResult
     let Some(session) = attendance::find_session(conn, &reminder.session_id)? else {
         return Ok(false);
     };
-    let place: Option<(String, String)> = enrolments::table
-        .find(&reminder.enrolment_id)
-        .select((enrolments::status, enrolments::cohort_id))
-        .first(conn)
-        .optional()?;
-    Ok(session.starts_at == reminder.starts_at
+    let unchanged = session.starts_at == reminder.starts_at
         && session.title_en == reminder.title_en
         && session.title_cy == reminder.title_cy
         && session.venue == reminder.venue
-        && session.online_url == reminder.online_url
-        && place.is_some_and(|(status, cohort)| {
-            status == EnrolmentStatus::Confirmed.as_str() && cohort == session.cohort_id
-        }))
+        && session.online_url == reminder.online_url;
+    if !unchanged {
+        return Ok(false);
+    }
+    let seat_held = diesel::update(
+        enrolments::table
+            .filter(enrolments::id.eq(&reminder.enrolment_id))
+            .filter(enrolments::status.eq(EnrolmentStatus::Confirmed.as_str()))
+            .filter(enrolments::cohort_id.eq(&session.cohort_id)),
+    )
+    .set(enrolments::updated_at.eq(enrolments::updated_at))
+    .execute(conn)?;
+    Ok(seat_held == 1)
 }
 
 /// Queues the reminders due now; returns how many this call queued.
