@@ -234,6 +234,14 @@ impl Settings {
                 "reminders.days_before must be from 1 to 366 days".into(),
             ));
         }
+        // Parsed only when an email is sent, a mistyped sender would fail every email for
+        // hours of retries before anyone noticed.
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "mail.from '{}' is not an address (e.g. \"Llwybr <llwybr@consortium.cymru>\")",
+                self.mail.from
+            )));
+        }
         if self.database.pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "database.pool_size must be at least 1".into(),

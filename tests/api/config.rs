@@ -50,6 +50,23 @@ fn a_reminder_lead_time_that_would_remind_no_one_is_refused() {
 }
 
 #[test]
+fn a_sender_address_that_is_not_one_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = llwybr()
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/x.sqlite3", dir.path().display()),
+        )
+        .env("LLWYBR__MAIL__FROM", "llwybr at consortiwm.cymru")
+        .arg("migrate")
+        .output()
+        .expect("run llwybr");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("mail.from"), "{stderr}");
+}
+
+#[test]
 fn a_mistyped_database_url_stops_the_service_without_creating_a_file() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let output = llwybr()
