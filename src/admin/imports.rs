@@ -127,6 +127,7 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
     let applied = db::transaction::<_, ApplyError, _>(conn, |conn| {
         // The first statement writes, so that SQLite takes its write lock before any read.
         imports::set_progress(conn, id, "applying", total, total)?;
+        imports::take_turn_to_apply(conn)?;
         let now = now();
         let actor = actor.as_deref();
         let summary = match &rows {
@@ -336,13 +337,26 @@ pub async fn import_file(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let started = std::time::Instant::now();
-    let record = db::run(pool, move |conn| {
-        let id = submit(conn, None, kind, &file_name, &content)?;
-        process_next(conn, Some(&id))?;
-        imports::find(conn, &id)?.ok_or(AppError::NotFound)
+    let id = db::run(pool, move |conn| {
+        submit(conn, None, kind, &file_name, &content)
     })
     .await
-    .map_err(|e| anyhow::anyhow!("the import could not run: {e}"))?;
+    .map_err(|e| anyhow::anyhow!("the import could not be stored: {e}"))?;
+    // Run here, unless a server process on the same database claimed it first: its outcome is
+    // then awaited, and should that process die, its lapsed claim is taken up here.
+    let record = loop {
+        let wanted = id.clone();
+        let record = db::run(pool, move |conn| {
+            process_next(conn, Some(&wanted))?;
+            imports::find(conn, &wanted)?.ok_or(AppError::NotFound)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("the import could not run: {e}"))?;
+        if !imports::UNFINISHED.contains(&record.status.as_str()) {
+            break record;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    };
     let view = ImportView::new(record, language);
     let seconds = started.elapsed().as_secs_f64();
     match (view.status.as_str(), view.summary) {

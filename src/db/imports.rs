@@ -146,6 +146,22 @@ pub fn claim_next(
     Ok(None)
 }
 
+/// Makes imports applied at the same moment by two processes take turns, for the rest of the
+/// transaction: each reads what is there before it writes (the people, careers and
+/// applications a file names), so two at once would each add what the other added. SQLite's
+/// transactions take turns already.
+pub fn take_turn_to_apply(conn: &mut DbConnection) -> QueryResult<()> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            // Any fixed key: it only has to be the same for every import.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(7270150)")
+                .execute(pg)
+                .map(drop)
+        }
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 pub fn set_progress(
     conn: &mut DbConnection,
     id: &str,

@@ -207,8 +207,17 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
     }
     let width = header.len();
     let mut rows = Vec::new();
+    // The line a record starts on, as a spreadsheet numbers its rows: the reader skips blank
+    // lines (and leaves them out of its own line numbers), so counting records, or its lines,
+    // would name the wrong row after one. Counted from the record's byte offset, once through
+    // the text.
+    let mut lines = LineCounter::new(text);
     for (index, record) in records.enumerate() {
-        let row = index + 2;
+        let start = match &record {
+            Ok(record) => record.position().map(csv::Position::byte),
+            Err(error) => error.position().map(csv::Position::byte),
+        };
+        let row = start.map_or(index + 2, |byte| lines.line_at(byte));
         match record {
             Ok(record) if record.iter().all(|c| c.trim().is_empty()) => {}
             Ok(record) if record.len() != width => {
@@ -225,6 +234,46 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
         Ok(Table { columns, rows })
     } else {
         Err(errors)
+    }
+}
+
+/// Line numbers of records' byte offsets, met in increasing order.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the reader places at `byte`: where it began looking, before the
+    /// blank lines it skipped, so those are passed over first.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let mut byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while self
+            .text
+            .get(byte)
+            .is_some_and(|b| *b == b'\n' || *b == b'\r')
+        {
+            byte += 1;
+        }
+        if byte > self.offset {
+            self.line += self.text[self.offset..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.offset = byte;
+        }
+        self.line
     }
 }
 
@@ -599,6 +648,13 @@ fn enrolment(
     let finished = |status: &str| IMPORTABLE_STATUSES.contains(&status);
     if existing.is_some_and(|(status, live)| *live && !finished(status)) {
         errors.push(RowError::new(row, "status", "import-error-enrolment-live"));
+    } else if existing.is_some_and(|(status, _)| !finished(status)) {
+        // Declined or deferred: a decision taken in Llwybr, which a file does not overturn.
+        errors.push(RowError::new(
+            row,
+            "status",
+            "import-error-enrolment-decided",
+        ));
     } else if status.is_some_and(|s| EnrolmentStatus::parse(s).is_some_and(|s| s.is_active())) {
         // The one live application to the programme may be this row's own.
         let live_elsewhere = existing.is_none_or(|(_, live)| !live)
@@ -774,6 +830,40 @@ mod tests {
         assert_eq!(
             errors_of(ImportKind::Careers, text),
             [e(2, "", "import-error-row-width")]
+        );
+    }
+
+    #[test]
+    fn rows_are_named_by_their_line_after_a_blank_one() {
+        let text = "email,name,preferred_language,school_number,stage\n\
+                    ceri@ysgol.cymru,Ceri,cy,6812345,future_middle_leader\n\
+                    \n\
+                    not-an-email,Dewi,cy,,\n";
+        assert_eq!(
+            errors_of(ImportKind::People, text),
+            [e(4, "email", "error-email-invalid")]
+        );
+    }
+
+    #[test]
+    fn an_application_declined_in_llwybr_is_not_overturned_by_a_file() {
+        let mut known = known();
+        known.enrolments.insert(
+            ("person-1".into(), "cohort-1".into()),
+            ("declined".into(), false),
+        );
+        let text = "email,programme,cohort,status,applied_on\n\
+                    ceri@ysgol.cymru,mldp,Cohort 1,completed,2025-09-01\n";
+        let table = read_table(ImportKind::Enrolments, text).expect("reads");
+        let errors = check(ImportKind::Enrolments, &table, &known, 0, |_| {})
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            errors
+                .into_iter()
+                .map(|e| (e.row, e.column, e.key))
+                .collect::<Vec<_>>(),
+            [e(2, "status", "import-error-enrolment-decided")]
         );
     }
 

@@ -46,6 +46,7 @@ import-error-person-unknown = Nid oes gan neb y cyfeiriad e-bost hwn. Mewnforiwc
 import-error-cohort-unknown = Nid oes carfan gyda'r enw hwn yn y rhaglen hon.
 import-error-status = Defnyddiwch completed, not_completed neu withdrawn.
 import-error-enrolment-live = Mae gan y person hwn gais byw i'r garfan hon; newidiwch ef ar dudalen y garfan yn lle hynny.
+import-error-enrolment-decided = Gwrthodwyd neu ohiriwyd cais y person hwn i'r garfan hon yn Llwybr; ni all ffeil ei newid.
 import-error-changed-meanwhile = Newidiodd y cais hwn tra oedd y ffeil yn cael ei mewnforio, felly ni fewnforiwyd dim. Gwiriwch y ffeil a'i mewnforio eto.
 import-error-enrolment-programme-live = Mae gan y person hwn gais byw neu gais wedi'i gwblhau i'r rhaglen hon eisoes, felly ni all hwn gael ei gwblhau hefyd.
 import-error-career-role = Defnyddiwch un o: teacher, tlr_holder, middle_leader, assistant_head, deputy_head, acting_head, headteacher, executive_head, other.

@@ -46,6 +46,7 @@ import-error-person-unknown = Nobody has this email address. Import the people f
 import-error-cohort-unknown = There is no cohort with this name in this programme.
 import-error-status = Use completed, not_completed or withdrawn.
 import-error-enrolment-live = This person has a live application to this cohort; change it on the cohort page instead.
+import-error-enrolment-decided = This person's application to this cohort was declined or deferred in Llwybr; a file cannot change it.
 import-error-changed-meanwhile = This application changed while the file was being imported, so nothing was imported. Check the file and import it again.
 import-error-enrolment-programme-live = This person already has a live or completed application to this programme, so this one cannot be completed too.
 import-error-career-role = Use one of: teacher, tlr_holder, middle_leader, assistant_head, deputy_head, acting_head, headteacher, executive_head, other.
