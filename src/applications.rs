@@ -271,6 +271,10 @@ fn resolve_applicant(
             let person = people::find_by_id(conn, &id)?
                 .filter(|p| p.active)
                 .ok_or(AppError::NotFound)?;
+            // As for someone applying themselves: the account may not be the address's owner's.
+            if people::email_unconfirmed(conn, &person.id)? {
+                return Err(AppError::Refused("problem-applicant-unconfirmed"));
+            }
             let grants = people::grants_of(conn, &person.id)?;
             Ok((person, grants, override_reason))
         }

@@ -47,7 +47,14 @@ pub async fn create_admin(
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let (id, created) = match people::find_by_email(conn, email.as_str())? {
-                Some(existing) => (existing.id, false),
+                // Anyone may have registered the address first: an account nobody has confirmed
+                // through a link sent to it is not trusted with the role as it is. It takes the
+                // password typed here, which confirms the address and signs everyone else out.
+                Some(existing) if people::email_unconfirmed(conn, &existing.id)? => {
+                    people::set_password_hash(conn, &existing.id, &hash, now)?;
+                    (existing.id, Outcome::Reclaimed)
+                }
+                Some(existing) => (existing.id, Outcome::Granted),
                 None => {
                     let id = uuid::Uuid::new_v4().to_string();
                     let name = name.into_inner();
@@ -69,7 +76,7 @@ pub async fn create_admin(
                         },
                     )?;
                     accounts::grant(conn, &id, Role::Participant, None, None, now)?;
-                    (id, true)
+                    (id, Outcome::Created)
                 }
             };
             accounts::grant(conn, &id, Role::ConsortiumAdmin, None, None, now)?;
@@ -78,12 +85,23 @@ pub async fn create_admin(
     })
     .await
     .map_err(|e| anyhow::anyhow!("could not create the admin: {e}"))?;
-    if created {
-        println!("Created consortium admin {shown}");
-    } else {
-        println!(
+    match created {
+        Outcome::Created => println!("Created consortium admin {shown}"),
+        Outcome::Granted => println!(
             "{shown} already had an account: it now has the consortium_admin role (its password is unchanged)"
-        );
+        ),
+        Outcome::Reclaimed => println!(
+            "{shown} had registered but never confirmed the address: it now has the consortium_admin role and the password given here, and anyone signed in to it was signed out"
+        ),
     }
     Ok(())
+}
+
+/// What `create-admin` found at the address.
+enum Outcome {
+    Created,
+    /// A confirmed account, given the role as it is.
+    Granted,
+    /// A self-registered account never confirmed: given the role and the password typed.
+    Reclaimed,
 }

@@ -32,13 +32,37 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-/// A career step: role, school, organisation, start and end.
+/// A career step: role, school, organisation, start, end, who recorded it and why.
 type CareerLine = (
     String,
     Option<String>,
     Option<String>,
     NaiveDate,
     Option<NaiveDate>,
+    Option<String>,
+    Option<String>,
+);
+
+/// An application: id, programme code and title, cohort, status, when, the school it was made
+/// from and any eligibility override's reason.
+type ApplicationLine = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    Option<String>,
+    Option<String>,
+);
+
+/// A change of an application: from, to, why, when and by whom.
+type HistoryLine = (
+    Option<String>,
+    String,
+    Option<String>,
+    NaiveDateTime,
+    Option<String>,
 );
 
 /// An evaluation answer: round, question in English and Welsh, value or text, and when given.
@@ -64,33 +88,35 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
                     "programme_id": g.programme_id, "granted_at": g.granted_at })
         })
         .collect();
-    let applications: Vec<(String, String, String, String, String, NaiveDateTime)> =
-        enrolments::table
-            .inner_join(cohorts::table.inner_join(programmes::table))
-            .filter(enrolments::person_id.eq(person_id))
-            .order(enrolments::applied_at.asc())
+    let applications: Vec<ApplicationLine> = enrolments::table
+        .inner_join(cohorts::table.inner_join(programmes::table))
+        .filter(enrolments::person_id.eq(person_id))
+        .order(enrolments::applied_at.asc())
+        .select((
+            enrolments::id,
+            programmes::code,
+            programmes::title_en,
+            cohorts::name,
+            enrolments::status,
+            enrolments::applied_at,
+            enrolments::school_id,
+            enrolments::eligibility_override_reason,
+        ))
+        .load(conn)?;
+    let mut enrolment_list = Vec::new();
+    for (id, code, title, cohort, status, applied_at, school_id, override_reason) in applications {
+        // Who made each change (a headteacher endorsing, a lead completing) is part of it.
+        let history: Vec<HistoryLine> = enrolment_events::table
+            .filter(enrolment_events::enrolment_id.eq(&id))
+            .order(enrolment_events::occurred_at.asc())
             .select((
-                enrolments::id,
-                programmes::code,
-                programmes::title_en,
-                cohorts::name,
-                enrolments::status,
-                enrolments::applied_at,
+                enrolment_events::from_status,
+                enrolment_events::to_status,
+                enrolment_events::reason,
+                enrolment_events::occurred_at,
+                enrolment_events::actor_id,
             ))
             .load(conn)?;
-    let mut enrolment_list = Vec::new();
-    for (id, code, title, cohort, status, applied_at) in applications {
-        let history: Vec<(Option<String>, String, Option<String>, NaiveDateTime)> =
-            enrolment_events::table
-                .filter(enrolment_events::enrolment_id.eq(&id))
-                .order(enrolment_events::occurred_at.asc())
-                .select((
-                    enrolment_events::from_status,
-                    enrolment_events::to_status,
-                    enrolment_events::reason,
-                    enrolment_events::occurred_at,
-                ))
-                .load(conn)?;
         let attended: Vec<(String, NaiveDateTime, String)> = attendance::table
             .inner_join(cohort_sessions::table)
             .filter(attendance::enrolment_id.eq(&id))
@@ -103,8 +129,9 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
             .load(conn)?;
         enrolment_list.push(json!({
             "id": id, "programme": code, "programme_title": title, "cohort": cohort,
-            "status": status, "applied_at": applied_at,
-            "history": history.into_iter().map(|(from, to, reason, at)| json!({"from": from, "to": to, "reason": reason, "at": at})).collect::<Vec<_>>(),
+            "status": status, "applied_at": applied_at, "school_id": school_id,
+            "eligibility_override_reason": override_reason,
+            "history": history.into_iter().map(|(from, to, reason, at, actor)| json!({"from": from, "to": to, "reason": reason, "at": at, "actor_id": actor})).collect::<Vec<_>>(),
             "attendance": attended.into_iter().map(|(session, at, status)| json!({"session": session, "starts_at": at, "status": status})).collect::<Vec<_>>(),
         }));
     }
@@ -117,6 +144,8 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
             career_entries::organisation_name,
             career_entries::started_on,
             career_entries::ended_on,
+            career_entries::recorded_by,
+            career_entries::reason,
         ))
         .load(conn)?;
     let invitations: Vec<(String, NaiveDateTime, Option<NaiveDateTime>)> =
@@ -183,7 +212,7 @@ pub fn export(conn: &mut DbConnection, person_id: &str) -> AppResult<Value> {
         },
         "roles": grants,
         "enrolments": enrolment_list,
-        "career": career.into_iter().map(|(role, school, org, start, end)| json!({"role": role, "school_id": school, "organisation": org, "started_on": start, "ended_on": end})).collect::<Vec<_>>(),
+        "career": career.into_iter().map(|(role, school, org, start, end, recorded_by, reason)| json!({"role": role, "school_id": school, "organisation": org, "started_on": start, "ended_on": end, "recorded_by": recorded_by, "reason": reason})).collect::<Vec<_>>(),
         "evaluation_answers": answers.into_iter().map(|(round, prompt_en, prompt_cy, value, text, at)| json!({"round_id": round, "question_en": prompt_en, "question_cy": prompt_cy, "value": value, "text": text, "submitted_at": at})).collect::<Vec<_>>(),
         "evaluation_invitations": invitations.into_iter().map(|(round, invited, responded)| json!({"round_id": round, "invited_at": invited, "responded_at": responded})).collect::<Vec<_>>(),
         "emails": emails.into_iter().map(|(template, subject, created, sent)| json!({"template": template, "subject": subject, "created_at": created, "sent_at": sent})).collect::<Vec<_>>(),
@@ -297,6 +326,32 @@ fn anonymise(
                 .filter(role_grants::role.ne(Role::Participant.as_str())),
         )
         .execute(conn)?;
+        // Reasons typed about their applications and career (a withdrawal's, an override's, an
+        // admin's note) often name them or their health: the facts stay, the words go.
+        let theirs = enrolments::table
+            .filter(enrolments::person_id.eq(person_id))
+            .select(enrolments::id);
+        diesel::update(
+            enrolment_events::table
+                .filter(enrolment_events::enrolment_id.eq_any(theirs))
+                .filter(enrolment_events::reason.is_not_null()),
+        )
+        .set(enrolment_events::reason.eq(None::<String>))
+        .execute(conn)?;
+        diesel::update(
+            enrolments::table
+                .filter(enrolments::person_id.eq(person_id))
+                .filter(enrolments::eligibility_override_reason.is_not_null()),
+        )
+        .set(enrolments::eligibility_override_reason.eq(None::<String>))
+        .execute(conn)?;
+        diesel::update(
+            career_entries::table
+                .filter(career_entries::person_id.eq(person_id))
+                .filter(career_entries::reason.is_not_null()),
+        )
+        .set(career_entries::reason.eq(None::<String>))
+        .execute(conn)?;
         // Answers stay but lose their link: the region's response counts and satisfaction are
         // unchanged, while the person leaves their authority's figures altogether.
         let invitations = evaluation_invitations::table
@@ -325,8 +380,15 @@ fn anonymise(
                 email_outbox::last_error.eq(None::<String>),
             ))
             .execute(conn)?;
-        // Emails to others that named the person (a headteacher asked to endorse them) keep
-        // only that they were sent.
+        // Emails to others that named the person (a headteacher asked to endorse them, someone
+        // invited by them) keep only that they were sent; one not yet sent goes unsent, rather
+        // than blank.
+        diesel::delete(
+            email_outbox::table
+                .filter(email_outbox::about_person_id.eq(person_id))
+                .filter(email_outbox::sent_at.is_null()),
+        )
+        .execute(conn)?;
         diesel::update(email_outbox::table.filter(email_outbox::about_person_id.eq(person_id)))
             .set((
                 email_outbox::subject.eq(""),

@@ -212,6 +212,10 @@ pub fn set_active(
             living_person(conn, id)?;
             return Ok(());
         }
+        // A link sent before (an invitation, a reset) must not let a leaver set a password.
+        if !active {
+            people::spend_links(conn, id, None, now)?;
+        }
         record(
             conn,
             user.id(),
@@ -429,6 +433,7 @@ pub fn invite(
                 token_hash: &hashed,
                 created_at: now,
                 expires_at: now + Duration::days(INVITATION_DAYS),
+                purpose: people::LinkPurpose::Password.as_str(),
             },
         )
         .map_err(|e| match e {
@@ -447,7 +452,7 @@ pub fn invite(
             "{public_url}/password/reset?token={token}&lang={}",
             language.code()
         );
-        let email = compose::notice(
+        let mut email = compose::notice(
             &Recipient {
                 email: &person.email,
                 name: &person.name,
@@ -470,6 +475,8 @@ pub fn invite(
             Some((t(language, "email-invite-action"), link)),
             now,
         )?;
+        // It names the admin who sent it: their erasure blanks it too.
+        email.about_person_id = Some(user.id().to_owned());
         outbox::enqueue(conn, &email)?;
         record(
             conn,

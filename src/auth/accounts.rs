@@ -141,6 +141,7 @@ pub async fn register(
                     token_hash: &token_hash(&token),
                     created_at: now,
                     expires_at: now + Duration::days(CONFIRMATION_DAYS),
+                    purpose: people::LinkPurpose::Confirm.as_str(),
                 },
             )?;
             let recipient = Recipient {
@@ -284,18 +285,21 @@ pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
     db::run(&state.pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
-            let person_id = people::consume_password_reset(conn, &hashed, now)?
-                .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
+            let person_id =
+                people::consume_password_reset(conn, &hashed, people::LinkPurpose::Confirm, now)?
+                    .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
             people::set_email_unconfirmed(conn, &person_id, false, now)?;
+            // Any other confirmation link sent has nothing left to do.
+            people::spend_links(conn, &person_id, Some(people::LinkPurpose::Confirm), now)?;
             record_own(conn, &person_id, "person.email_confirmed", now)
         })
     })
     .await
 }
 
-/// How long after one link another may be asked for: a button pressed twice, or by a script,
-/// sends one email.
-const CONFIRMATION_RESEND_MINUTES: i64 = 1;
+/// How long after one emailed link another may be asked for: a button pressed twice, or by a
+/// script, sends one email.
+const LINK_RESEND_MINUTES: i64 = 1;
 
 /// What came of asking for the confirmation link again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,12 +319,18 @@ pub async fn send_confirmation_again(state: &AppState, person_id: String) -> App
     db::run(&state.pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
+            // Two presses at once, on two processes, take turns: the second sees the first's link.
+            if !people::hold(conn, &person_id)? {
+                return Err(AppError::NotFound);
+            }
             let person = people::find_by_id(conn, &person_id)?.ok_or(AppError::NotFound)?;
             if !people::email_unconfirmed(conn, &person.id)? {
                 return Ok(LinkSent::NotNeeded);
             }
-            let recent = now - Duration::minutes(CONFIRMATION_RESEND_MINUTES);
-            if people::last_link_sent_at(conn, &person.id)?.is_some_and(|at| at > recent) {
+            let recent = now - Duration::minutes(LINK_RESEND_MINUTES);
+            if people::last_link_sent_at(conn, &person.id, people::LinkPurpose::Confirm)?
+                .is_some_and(|at| at > recent)
+            {
                 return Ok(LinkSent::TooSoon);
             }
             people::insert_password_reset(
@@ -331,6 +341,7 @@ pub async fn send_confirmation_again(state: &AppState, person_id: String) -> App
                     token_hash: &token_hash(&token),
                     created_at: now,
                     expires_at: now + Duration::days(CONFIRMATION_DAYS),
+                    purpose: people::LinkPurpose::Confirm.as_str(),
                 },
             )?;
             let recipient = Recipient {
@@ -368,6 +379,18 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
         }
         let now = Utc::now().naive_utc();
         db::transaction::<_, AppError, _>(conn, |conn| {
+            // Anyone may ask for anyone's address, as often as they like: one link a minute
+            // at most, so that the form cannot be used to flood an inbox. The answer is the
+            // same either way.
+            if !people::hold(conn, &person.id)? {
+                return Ok(());
+            }
+            let recent = now - Duration::minutes(LINK_RESEND_MINUTES);
+            if people::last_link_sent_at(conn, &person.id, people::LinkPurpose::Password)?
+                .is_some_and(|at| at > recent)
+            {
+                return Ok(());
+            }
             people::insert_password_reset(
                 conn,
                 &NewPasswordReset {
@@ -376,6 +399,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
                     token_hash: &hashed,
                     created_at: now,
                     expires_at: now + Duration::minutes(ttl),
+                    purpose: people::LinkPurpose::Password.as_str(),
                 },
             )?;
             let recipient = Recipient {
@@ -408,8 +432,9 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
     db::run(&state.pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
-            let person_id = people::consume_password_reset(conn, &hashed, now)?
-                .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;
+            let person_id =
+                people::consume_password_reset(conn, &hashed, people::LinkPurpose::Password, now)?
+                    .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;
             people::set_password_hash(conn, &person_id, &hash, now)?;
             record_own(conn, &person_id, "person.password_reset", now)
         })

@@ -164,7 +164,8 @@ fn presented_token(req: &HttpRequest) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     person_id: String,
-    issued_at: i64,
+    /// When the token was issued, in milliseconds.
+    issued_at_ms: i64,
 }
 
 impl Authenticated {
@@ -173,7 +174,8 @@ impl Authenticated {
     pub fn load(&self, conn: &mut DbConnection) -> AppResult<CurrentUser> {
         let (person, email_unconfirmed, grants) =
             people::find_with_grants(conn, &self.person_id)?.ok_or(AppError::Unauthenticated)?;
-        let revoked = self.issued_at < person.credentials_changed_at.and_utc().timestamp();
+        let revoked =
+            self.issued_at_ms < person.credentials_changed_at.and_utc().timestamp_millis();
         // Checked before `revoked`: deactivating also revokes, and the person should be told
         // why they are refused.
         if !person.active {
@@ -203,7 +205,9 @@ impl FromRequest for Authenticated {
                 .and_then(|token| state.tokens.verify(&token))
                 .map(|claims| Authenticated {
                     person_id: claims.sub,
-                    issued_at: claims.iat,
+                    issued_at_ms: claims
+                        .iat_ms
+                        .unwrap_or_else(|| claims.iat.saturating_mul(1000)),
                 })
                 .ok_or(AppError::Unauthenticated),
         };

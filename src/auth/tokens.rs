@@ -11,6 +11,10 @@ pub struct Claims {
     /// The person's id.
     pub sub: String,
     pub iat: i64,
+    /// `iat` to the millisecond: a token issued in the second a password changed, before the
+    /// change, must still be told apart from one issued after it.
+    #[serde(default)]
+    pub iat_ms: Option<i64>,
     pub exp: i64,
     pub iss: String,
     pub aud: String,
@@ -46,6 +50,7 @@ impl TokenKeys {
         let claims = Claims {
             sub: person_id.to_owned(),
             iat: now.timestamp(),
+            iat_ms: Some(now.timestamp_millis()),
             exp: now.timestamp() + self.ttl_seconds,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),

@@ -180,14 +180,31 @@ pub fn set_password_hash(
     set_email_unconfirmed(conn, person_id, false, now)?;
     // Every other reset or invitation link still out would set it again: once a password is
     // chosen, they are spent too.
-    diesel::update(
-        password_resets::table
-            .filter(password_resets::person_id.eq(person_id))
-            .filter(password_resets::used_at.is_null()),
-    )
-    .set(password_resets::used_at.eq(now))
-    .execute(conn)?;
+    spend_links(conn, person_id, None, now)?;
     Ok(changed)
+}
+
+/// Spends the person's unused links (of one purpose, or all): once they are of no more use,
+/// or the person may no longer act on them.
+pub fn spend_links(
+    conn: &mut DbConnection,
+    person_id: &str,
+    purpose: Option<LinkPurpose>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let unused = password_resets::table
+        .filter(password_resets::person_id.eq(person_id))
+        .filter(password_resets::used_at.is_null());
+    match purpose {
+        Some(purpose) => {
+            diesel::update(unused.filter(password_resets::purpose.eq(purpose.as_str())))
+                .set(password_resets::used_at.eq(now))
+                .execute(conn)
+        }
+        None => diesel::update(unused)
+            .set(password_resets::used_at.eq(now))
+            .execute(conn),
+    }
 }
 
 pub fn set_preferred_language(
@@ -240,6 +257,26 @@ pub struct NewPasswordReset<'a> {
     pub token_hash: &'a str,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// `LinkPurpose::as_str`.
+    pub purpose: &'a str,
+}
+
+/// What an emailed link may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// A reset or an invitation: sets a password (which confirms the address too).
+    Password,
+    /// Sent on registering: confirms the address and nothing else.
+    Confirm,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::Confirm => "confirm",
+        }
+    }
 }
 
 pub fn insert_password_reset(
@@ -254,16 +291,24 @@ pub fn insert_password_reset(
 
 /// Marks the reset token used, if it is unused and unexpired, and says whose it was. The
 /// conditional update makes the token single-use even when two requests race with it.
+/// Spends the link, if it is unused, unexpired, for `purpose` and for someone still active;
+/// returns whose it was.
 pub fn consume_password_reset(
     conn: &mut DbConnection,
     token_hash: &str,
+    purpose: LinkPurpose,
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
+    let active = people::table
+        .filter(people::active.eq(true))
+        .select(people::id);
     let claimed = diesel::update(
         password_resets::table
             .filter(password_resets::token_hash.eq(token_hash))
             .filter(password_resets::used_at.is_null())
-            .filter(password_resets::expires_at.gt(now)),
+            .filter(password_resets::expires_at.gt(now))
+            .filter(password_resets::purpose.eq(purpose.as_str()))
+            .filter(password_resets::person_id.eq_any(active)),
     )
     .set(password_resets::used_at.eq(now))
     .execute(conn)?;
@@ -286,13 +331,25 @@ pub fn email_unconfirmed(conn: &mut DbConnection, person_id: &str) -> QueryResul
         .map(|n| n > 0)
 }
 
-/// When the person was last sent a link (to confirm their address, set or reset a password).
+/// Holds the person's row for the rest of the transaction (an update that changes nothing), so
+/// that two requests about them, from any process, take turns. False when there is no such
+/// person.
+pub fn hold(conn: &mut DbConnection, person_id: &str) -> QueryResult<bool> {
+    diesel::update(people::table.find(person_id))
+        .set(people::updated_at.eq(people::updated_at))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// When the person was last sent a link for `purpose`.
 pub fn last_link_sent_at(
     conn: &mut DbConnection,
     person_id: &str,
+    purpose: LinkPurpose,
 ) -> QueryResult<Option<NaiveDateTime>> {
     password_resets::table
         .filter(password_resets::person_id.eq(person_id))
+        .filter(password_resets::purpose.eq(purpose.as_str()))
         .select(diesel::dsl::max(password_resets::created_at))
         .get_result(conn)
 }

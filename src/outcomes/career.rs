@@ -262,7 +262,7 @@ fn replace(
         ..before.clone()
     };
     db::transaction::<_, AppError, _>(conn, |conn| {
-        diesel::update(career_entries::table.find(&after.id))
+        let changed = diesel::update(career_entries::table.find(&after.id))
             .set((
                 career_entries::role.eq(&after.role),
                 career_entries::school_id.eq(&after.school_id),
@@ -273,6 +273,10 @@ fn replace(
                 career_entries::reason.eq(&after.reason),
             ))
             .execute(conn)?;
+        // Deleted since it was read (by the person, or another admin): nothing to change.
+        if changed == 0 {
+            return Err(AppError::NotFound);
+        }
         record(
             conn,
             actor,

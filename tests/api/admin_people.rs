@@ -3,8 +3,9 @@
 
 use diesel::prelude::*;
 use llwybr::db::schema::{
-    attendance, audit_log, email_outbox, enrolments, evaluation_answers, evaluation_forms,
-    evaluation_invitations, evaluation_questions, evaluation_responses, evaluation_rounds, people,
+    attendance, audit_log, email_outbox, enrolment_events, enrolments, evaluation_answers,
+    evaluation_forms, evaluation_invitations, evaluation_questions, evaluation_responses,
+    evaluation_rounds, people,
 };
 use llwybr::domain::role::Role;
 use serde_json::{Value, json};
@@ -31,8 +32,18 @@ async fn a_deactivated_account_is_refused_with_a_clear_message_and_keeps_its_his
     let teacher = app.person("athro@ysgol.cymru", &[], None, None);
     let id = person_id(&app, "athro@ysgol.cymru");
     assert_eq!(app.me(&teacher.token).await.status(), 200);
-    // Tokens carry whole seconds: one issued in the second of a deactivation is not revoked.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // A reset link asked for before leaving must not let them set a password afterwards.
+    let asked = app
+        .post_json(
+            "/api/v1/auth/password-reset",
+            &json!({"email": "athro@ysgol.cymru"}),
+        )
+        .await;
+    assert_eq!(asked.status(), 202);
+    let link = app
+        .wait_for_email("athro@ysgol.cymru", "Reset your Llwybr password")
+        .await;
+    let reset_token = crate::helpers::token_in_link(&link.text);
 
     let response = admin_post(
         &app,
@@ -91,6 +102,13 @@ async fn a_deactivated_account_is_refused_with_a_clear_message_and_keeps_its_his
     // The old token stays dead; signing in again works.
     assert_eq!(app.me(&teacher.token).await.status(), 401);
     assert_eq!(app.login("athro@ysgol.cymru", PASSWORD).await.status(), 200);
+    let spent = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": reset_token, "password": "Pont Menai 1826 hir"}),
+        )
+        .await;
+    assert_eq!(spent.status(), 422, "the link went with the deactivation");
 
     let mut conn = app.db();
     let actions: Vec<String> = audit_log::table
@@ -758,6 +776,13 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
 
     let erased = &applicants[0].0;
     let erased_id = person_id(&app, &erased.email);
+    // A reason typed about them, as a lead or admin might.
+    diesel::update(
+        enrolment_events::table.filter(enrolment_events::enrolment_id.eq(&applicants[0].1)),
+    )
+    .set(enrolment_events::reason.eq("Awen on sick leave in May"))
+    .execute(&mut app.db())
+    .expect("a reason");
     let before = totals(&app, &lead, &cohort, &round).await;
 
     // Anyone but an admin is refused, and an admin cannot erase themselves.
@@ -856,6 +881,13 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
         states.iter().flatten().all(|s| !s.contains("awen")),
         "{states:?}"
     );
+    let reasons: Vec<Option<String>> = enrolment_events::table
+        .filter(enrolment_events::enrolment_id.eq(&applicants[0].1))
+        .select(enrolment_events::reason)
+        .load(&mut conn)
+        .expect("history");
+    assert!(!reasons.is_empty());
+    assert!(reasons.iter().all(Option::is_none), "{reasons:?}");
     let erasure: (Option<String>, String) = audit_log::table
         .filter(audit_log::object_id.eq(&erased_id))
         .filter(audit_log::action.eq("person.erased"))
@@ -1401,8 +1433,6 @@ async fn an_import_takes_an_unconfirmed_account_from_whoever_registered_it() {
     let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
     let squatter = app.token_for("gwen.evans@ysgol.cymru").await;
     assert_eq!(app.me(&squatter).await.status(), 200);
-    // Tokens carry whole seconds: one issued in the second of the import is not revoked.
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 
     let file = "email,name,preferred_language,school_number,stage,job_title\n\
                 gwen.evans@ysgol.cymru,Gwen Evans,cy,,,Deputy headteacher\n";

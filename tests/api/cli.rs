@@ -93,6 +93,55 @@ async fn create_admin_reads_the_password_from_standard_input() {
     assert_eq!(me["roles"].as_array().map(Vec::len), Some(2));
 }
 
+/// Someone may register the admin's address before the operator runs `create-admin`: the
+/// role then comes with the operator's password, and the squatter is signed out.
+#[tokio::test]
+async fn create_admin_takes_an_unconfirmed_account_from_whoever_registered_it() {
+    let app = spawn_app().await;
+    let squatter = app.token_for("admin@consortiwm.cymru").await;
+    let mut command = llwybr(&app);
+    command.args([
+        "create-admin",
+        "--email",
+        "admin@consortiwm.cymru",
+        "--name",
+        "Gweinyddwr",
+    ]);
+    let output = run_with_stdin(command, "Pont Menai 1826 hir\n");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("never confirmed"));
+    assert_eq!(app.me(&squatter).await.status(), 401, "signed out");
+    assert_eq!(
+        app.login("admin@consortiwm.cymru", crate::helpers::PASSWORD)
+            .await
+            .status(),
+        401,
+        "the squatter's password no longer works"
+    );
+    let login: Value = app
+        .login("admin@consortiwm.cymru", "Pont Menai 1826 hir")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let me: Value = app
+        .me(login["access_token"].as_str().unwrap_or(""))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["email_confirmed"], true);
+    assert!(
+        me["roles"]
+            .as_array()
+            .is_some_and(|r| r.contains(&serde_json::json!("consortium_admin")))
+    );
+}
+
 #[tokio::test]
 async fn create_admin_refuses_a_weak_or_missing_password() {
     let app = spawn_app().await;

@@ -1624,6 +1624,23 @@ async fn a_self_registered_person_applies_once_their_address_is_confirmed() {
     assert_eq!(confirmed.status(), 303);
     let me: Value = app.me(&token).await.json().await.expect("json");
     assert_eq!(me["email_confirmed"], true);
+    // A confirmation link confirms and does nothing else: not a password reset, and the other
+    // one sent is spent with the confirmation.
+    let as_reset = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": first, "password": "Pont Menai 1826 hir"}),
+        )
+        .await;
+    assert_eq!(as_reset.status(), 422);
+    let first_again = app
+        .client
+        .post(app.url("/email/confirm"))
+        .form(&[("token", first.as_str())])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(first_again.status(), 422);
     assert_eq!(app.apply(&token, &cohort).await.status(), 201);
     let profile = app
         .get_as(&token, "/profile")

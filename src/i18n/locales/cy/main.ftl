@@ -144,6 +144,7 @@ problem-programme-code-taken = Mae gan raglen arall y cod hwn yn barod.
 problem-cohort-name-taken = Mae gan y rhaglen hon garfan gyda'r enw hwnnw yn barod.
 problem-cohort-closed = Nid yw'r garfan hon yn derbyn ceisiadau.
 problem-confirm-email-first = Cadarnhewch eich cyfeiriad e-bost cyn gwneud cais: agorwch y ddolen a anfonwyd atoch pan wnaethoch gofrestru. Gall eich tudalen proffil ei hanfon eto.
+problem-applicant-unconfirmed = Cofrestrodd y person hwn ei hun ac nid yw wedi cadarnhau ei gyfeiriad e-bost eto, felly efallai nad ei gyfrif ef yw hwn. Anfonwch wahoddiad ato o'i dudalen (mae gosod cyfrinair drwyddo yn cadarnhau'r cyfeiriad), yna gwnewch gais ar ei ran.
 problem-confirmation-too-soon = Aeth dolen i'ch cyfeiriad lai na munud yn ôl. Chwiliwch amdani, neu gofynnwch eto mewn munud.
 problem-email-already-confirmed = Mae eich cyfeiriad e-bost wedi'i gadarnhau eisoes.
 problem-already-applied = Mae gennych gais ar gyfer y rhaglen hon yn barod.

@@ -144,6 +144,7 @@ problem-programme-code-taken = Another programme already has this code.
 problem-cohort-name-taken = This programme already has a cohort with that name.
 problem-cohort-closed = This cohort is not taking applications.
 problem-confirm-email-first = Confirm your email address before you apply: open the link we emailed you when you registered. Your profile page can send it again.
+problem-applicant-unconfirmed = This person registered themselves and has not yet confirmed their email address, so the account may not be theirs. Send them an invitation from their page (setting a password through it confirms the address), then apply for them.
 problem-confirmation-too-soon = A link went to your address less than a minute ago. Look for it, or ask again in a minute.
 problem-email-already-confirmed = Your email address is confirmed already.
 problem-already-applied = You already have an application for this programme.
