@@ -20,8 +20,14 @@ use crate::i18n::{t, t_with};
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// Progress is written every this many rows checked.
 const PROGRESS_EVERY: usize = 5000;
-/// A claimed import whose worker has not finished after this long is taken up again.
+/// A claimed import whose worker has not written its progress for this long is taken up again
+/// (the worker renews the claim as it goes; one that died does not).
 const LEASE_MINUTES: i64 = 10;
+
+/// Until when a claim taken or renewed now holds.
+fn lease_from_now() -> chrono::NaiveDateTime {
+    now() + Duration::minutes(LEASE_MINUTES)
+}
 
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
@@ -109,11 +115,13 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
         Err(errors) => return fail(conn, id, &errors),
     };
     let total = table.rows.len();
-    imports::set_progress(conn, id, "checking", total, 0)?;
+    imports::set_progress(conn, id, "checking", (total, 0), lease_from_now())?;
     let known = imports::load_known(conn, kind)?;
     let checked = import::check(kind, &table, &known, PROGRESS_EVERY, |done| {
         // Progress is for people watching; a failed write of it must not stop the import.
-        if let Err(error) = imports::set_progress(conn, id, "checking", total, done) {
+        if let Err(error) =
+            imports::set_progress(conn, id, "checking", (total, done), lease_from_now())
+        {
             tracing::warn!(%error, "could not record import progress");
         }
     });
@@ -122,11 +130,11 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
         Ok(rows) => rows,
         Err(errors) => return fail(conn, id, &errors),
     };
-    imports::set_progress(conn, id, "applying", total, total)?;
+    imports::set_progress(conn, id, "applying", (total, total), lease_from_now())?;
     let actor = created_by(conn, id)?;
     let applied = db::transaction::<_, ApplyError, _>(conn, |conn| {
         // The first statement writes, so that SQLite takes its write lock before any read.
-        imports::set_progress(conn, id, "applying", total, total)?;
+        imports::set_progress(conn, id, "applying", (total, total), lease_from_now())?;
         imports::take_turn_to_apply(conn)?;
         let now = now();
         let actor = actor.as_deref();

@@ -162,18 +162,21 @@ pub fn take_turn_to_apply(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
+/// Records how far the import has gone, and renews its claim until `claimed_until`: a long
+/// file is still being worked on, and must not be taken up by another process meanwhile.
 pub fn set_progress(
     conn: &mut DbConnection,
     id: &str,
     status: &str,
-    rows_total: usize,
-    rows_done: usize,
+    (rows_total, rows_done): (usize, usize),
+    claimed_until: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::update(imports::table.find(id))
         .set((
             imports::status.eq(status),
             imports::rows_total.eq(count(rows_total)),
             imports::rows_done.eq(count(rows_done)),
+            imports::claimed_until.eq(Some(claimed_until)),
         ))
         .execute(conn)
         .map(drop)

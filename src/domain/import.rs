@@ -207,17 +207,16 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
     }
     let width = header.len();
     let mut rows = Vec::new();
-    // The line a record starts on, as a spreadsheet numbers its rows: the reader skips blank
-    // lines (and leaves them out of its own line numbers), so counting records, or its lines,
-    // would name the wrong row after one. Counted from the record's byte offset, once through
-    // the text.
-    let mut lines = LineCounter::new(text);
-    for (index, record) in records.enumerate() {
+    // Rows as a spreadsheet numbers them: one after another (a cell may hold a line break, so
+    // lines would not do), plus any blank lines the reader skipped, which a spreadsheet shows
+    // as empty rows.
+    let mut row = 1;
+    for record in records {
         let start = match &record {
             Ok(record) => record.position().map(csv::Position::byte),
             Err(error) => error.position().map(csv::Position::byte),
         };
-        let row = start.map_or(index + 2, |byte| lines.line_at(byte));
+        row += 1 + start.map_or(0, |byte| blank_lines_at(text, byte));
         match record {
             Ok(record) if record.iter().all(|c| c.trim().is_empty()) => {}
             Ok(record) if record.len() != width => {
@@ -237,44 +236,24 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
     }
 }
 
-/// Line numbers of records' byte offsets, met in increasing order.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
+/// How many blank lines begin at `byte`: the reader places a record where it began looking
+/// for it, before the blank lines it skipped (and, after a CRLF, at its LF).
+fn blank_lines_at(text: &str, byte: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
+    if at > 0 && bytes.get(at) == Some(&b'\n') && bytes.get(at - 1) == Some(&b'\r') {
+        at += 1;
     }
-
-    /// The line of the record the reader places at `byte`: where it began looking, before the
-    /// blank lines it skipped, so those are passed over first.
-    fn line_at(&mut self, byte: u64) -> usize {
-        let mut byte = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        while self
-            .text
-            .get(byte)
-            .is_some_and(|b| *b == b'\n' || *b == b'\r')
-        {
-            byte += 1;
+    let mut blank = 0;
+    while let Some(byte) = bytes.get(at) {
+        match (byte, bytes.get(at + 1)) {
+            (b'\r', Some(b'\n')) => at += 2,
+            (b'\r' | b'\n', _) => at += 1,
+            _ => break,
         }
-        if byte > self.offset {
-            self.line += self.text[self.offset..byte]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            self.offset = byte;
-        }
-        self.line
+        blank += 1;
     }
+    blank
 }
 
 fn optional_text(
@@ -834,15 +813,33 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_named_by_their_line_after_a_blank_one() {
-        let text = "email,name,preferred_language,school_number,stage\n\
-                    ceri@ysgol.cymru,Ceri,cy,6812345,future_middle_leader\n\
-                    \n\
-                    not-an-email,Dewi,cy,,\n";
-        assert_eq!(
-            errors_of(ImportKind::People, text),
-            [e(4, "email", "error-email-invalid")]
-        );
+    fn rows_are_named_as_a_spreadsheet_numbers_them() {
+        let header = "email,name,preferred_language,school_number,stage";
+        let good = "ceri@ysgol.cymru,Ceri,cy,6812345,future_middle_leader";
+        let bad = "not-an-email,Dewi,cy,,";
+        for end in ["\n", "\r\n"] {
+            // A blank line is an empty row.
+            let text = [header, good, "", bad, ""].join(end);
+            assert_eq!(
+                errors_of(ImportKind::People, &text),
+                [e(4, "email", "error-email-invalid")],
+                "{end:?}"
+            );
+            let text = [header, good, bad, ""].join(end);
+            assert_eq!(
+                errors_of(ImportKind::People, &text),
+                [e(3, "email", "error-email-invalid")],
+                "{end:?}"
+            );
+            // A line break inside a cell is still one row.
+            let quoted = "dewi@ysgol.cymru,\"Dewi\nJones\",cy,,";
+            let text = [header, quoted, bad, ""].join(end);
+            assert_eq!(
+                errors_of(ImportKind::People, &text),
+                [e(3, "email", "error-email-invalid")],
+                "{end:?}"
+            );
+        }
     }
 
     #[test]
