@@ -46,18 +46,20 @@ pub async fn create_admin(
     let created = db::run(pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
+            let name = name.into_inner();
             let (id, created) = match people::find_by_email(conn, email.as_str())? {
                 // Anyone may have registered the address first: an account nobody has confirmed
                 // through a link sent to it is not trusted with the role as it is. It takes the
                 // password typed here, which confirms the address and signs everyone else out.
                 Some(existing) if people::email_unconfirmed(conn, &existing.id)? => {
                     people::set_password_hash(conn, &existing.id, &hash, now)?;
+                    // Nothing the squatter set stays: the name given here, no calendar feed.
+                    people::reclaim(conn, &existing.id, &name, now)?;
                     (existing.id, Outcome::Reclaimed)
                 }
                 Some(existing) => (existing.id, Outcome::Granted),
                 None => {
                     let id = uuid::Uuid::new_v4().to_string();
-                    let name = name.into_inner();
                     people::insert_person(
                         conn,
                         &NewPerson {

@@ -352,6 +352,23 @@ fn anonymise(
         )
         .set(career_entries::reason.eq(None::<String>))
         .execute(conn)?;
+        // The audit entries of their career steps hold the steps as they were, reasons and
+        // all; the steps themselves stay in the career history.
+        let their_step = format!("%\"person_id\":\"{person_id}\"%");
+        diesel::update(
+            audit_log::table
+                .filter(audit_log::object_type.eq("career_entry"))
+                .filter(
+                    audit_log::before_state
+                        .like(&their_step)
+                        .or(audit_log::after_state.like(&their_step)),
+                ),
+        )
+        .set((
+            audit_log::before_state.eq(None::<String>),
+            audit_log::after_state.eq(Some(r#"{"erased":true}"#)),
+        ))
+        .execute(conn)?;
         // Answers stay but lose their link: the region's response counts and satisfaction are
         // unchanged, while the person leaves their authority's figures altogether.
         let invitations = evaluation_invitations::table

@@ -433,7 +433,7 @@ pub fn invite(
                 token_hash: &hashed,
                 created_at: now,
                 expires_at: now + Duration::days(INVITATION_DAYS),
-                purpose: people::LinkPurpose::Password.as_str(),
+                purpose: people::LinkPurpose::Invitation.as_str(),
             },
         )
         .map_err(|e| match e {

@@ -285,9 +285,13 @@ pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
     db::run(&state.pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
-            let person_id =
-                people::consume_password_reset(conn, &hashed, people::LinkPurpose::Confirm, now)?
-                    .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
+            let person_id = people::consume_password_reset(
+                conn,
+                &hashed,
+                &[people::LinkPurpose::Confirm],
+                now,
+            )?
+            .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
             people::set_email_unconfirmed(conn, &person_id, false, now)?;
             // Any other confirmation link sent has nothing left to do.
             people::spend_links(conn, &person_id, Some(people::LinkPurpose::Confirm), now)?;
@@ -432,9 +436,16 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
     db::run(&state.pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
-            let person_id =
-                people::consume_password_reset(conn, &hashed, people::LinkPurpose::Password, now)?
-                    .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;
+            let person_id = people::consume_password_reset(
+                conn,
+                &hashed,
+                &[
+                    people::LinkPurpose::Password,
+                    people::LinkPurpose::Invitation,
+                ],
+                now,
+            )?
+            .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;
             people::set_password_hash(conn, &person_id, &hash, now)?;
             record_own(conn, &person_id, "person.password_reset", now)
         })

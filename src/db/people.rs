@@ -264,8 +264,10 @@ pub struct NewPasswordReset<'a> {
 /// What an emailed link may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPurpose {
-    /// A reset or an invitation: sets a password (which confirms the address too).
+    /// A reset the person asked for: sets a password (which confirms the address too).
     Password,
+    /// An admin's invitation: sets a password too.
+    Invitation,
     /// Sent on registering: confirms the address and nothing else.
     Confirm,
 }
@@ -274,6 +276,7 @@ impl LinkPurpose {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Password => "password",
+            Self::Invitation => "invitation",
             Self::Confirm => "confirm",
         }
     }
@@ -291,14 +294,15 @@ pub fn insert_password_reset(
 
 /// Marks the reset token used, if it is unused and unexpired, and says whose it was. The
 /// conditional update makes the token single-use even when two requests race with it.
-/// Spends the link, if it is unused, unexpired, for `purpose` and for someone still active;
-/// returns whose it was.
+/// Spends the link, if it is unused, unexpired, for one of `purposes` and for someone still
+/// active; returns whose it was.
 pub fn consume_password_reset(
     conn: &mut DbConnection,
     token_hash: &str,
-    purpose: LinkPurpose,
+    purposes: &[LinkPurpose],
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
+    let purposes: Vec<&str> = purposes.iter().map(|p| p.as_str()).collect();
     let active = people::table
         .filter(people::active.eq(true))
         .select(people::id);
@@ -307,7 +311,7 @@ pub fn consume_password_reset(
             .filter(password_resets::token_hash.eq(token_hash))
             .filter(password_resets::used_at.is_null())
             .filter(password_resets::expires_at.gt(now))
-            .filter(password_resets::purpose.eq(purpose.as_str()))
+            .filter(password_resets::purpose.eq_any(purposes))
             .filter(password_resets::person_id.eq_any(active)),
     )
     .set(password_resets::used_at.eq(now))
@@ -329,6 +333,25 @@ pub fn email_unconfirmed(conn: &mut DbConnection, person_id: &str) -> QueryResul
         .count()
         .get_result::<i64>(conn)
         .map(|n| n > 0)
+}
+
+/// Takes back an account someone registered at an address that turned out not to be theirs:
+/// the owner's name, and no calendar feed (its address was the registrant's to share).
+pub fn reclaim(
+    conn: &mut DbConnection,
+    person_id: &str,
+    name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(person_id))
+        .set((
+            people::name.eq(name),
+            people::calendar_token.eq(None::<String>),
+            people::job_title.eq(None::<String>),
+            people::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(drop)
 }
 
 /// Holds the person's row for the rest of the transaction (an update that changes nothing), so

@@ -776,6 +776,20 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
 
     let erased = &applicants[0].0;
     let erased_id = person_id(&app, &erased.email);
+    // A career step an admin recorded for them, with a note about them.
+    let step = app
+        .post_as(
+            &admin.token,
+            &format!("/api/v1/admin/people/{erased_id}/career"),
+            &json!({"role": "middle_leader", "started_on": "2024-09-01", "organisation_name": "Ysgol y Bont", "reason": "Awen told us at the May visit"}),
+        )
+        .await;
+    assert_eq!(
+        step.status(),
+        201,
+        "{}",
+        step.text().await.unwrap_or_default()
+    );
     // A reason typed about them, as a lead or admin might.
     diesel::update(
         enrolment_events::table.filter(enrolment_events::enrolment_id.eq(&applicants[0].1)),
@@ -880,6 +894,20 @@ async fn erasing_a_person_anonymises_them_and_leaves_every_total_unchanged() {
     assert!(
         states.iter().flatten().all(|s| !s.contains("awen")),
         "{states:?}"
+    );
+    let career_log: Vec<(Option<String>, Option<String>)> = audit_log::table
+        .filter(audit_log::object_type.eq("career_entry"))
+        .select((audit_log::before_state, audit_log::after_state))
+        .load(&mut conn)
+        .expect("audit");
+    assert!(!career_log.is_empty());
+    assert!(
+        career_log
+            .iter()
+            .flat_map(|(b, a)| [b, a])
+            .flatten()
+            .all(|state| !state.contains("May visit")),
+        "{career_log:?}"
     );
     let reasons: Vec<Option<String>> = enrolment_events::table
         .filter(enrolment_events::enrolment_id.eq(&applicants[0].1))

@@ -135,6 +135,10 @@ async fn create_admin_takes_an_unconfirmed_account_from_whoever_registered_it() 
         .await
         .expect("json");
     assert_eq!(me["email_confirmed"], true);
+    assert_eq!(
+        me["name"], "Gweinyddwr",
+        "the name given, not the registrant's"
+    );
     assert!(
         me["roles"]
             .as_array()

@@ -1568,13 +1568,31 @@ async fn a_self_registered_person_applies_once_their_address_is_confirmed() {
     assert!(detail.contains("Confirm your email address"), "{detail}");
     assert!(roster_by_email(&app, &lead.token, &cohort).await.is_empty());
 
+    // From the page, the Apply button leads to the profile, which says why and offers the link.
+    let from_page = app
+        .client
+        .post(app.url(&format!("/cohorts/{cohort}/apply")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(from_page.status(), 303);
+    let location = from_page.headers()["location"]
+        .to_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(location.starts_with("/profile?link=needed"), "{location}");
     let profile = app
-        .get_as(&token, "/profile")
+        .get_as(&token, &location)
         .await
         .text()
         .await
         .expect("html");
     assert!(profile.contains(r#"id="confirm-email""#), "{profile}");
+    assert!(
+        profile.contains("Confirm your email address before you apply"),
+        "{profile}"
+    );
     app.wait_for_email("ceri@ysgol.cymru", "Welcome").await;
     let nothing = json!({});
     let ask_again = || app.post_as(&token, "/api/v1/me/email/confirmation", &nothing);
@@ -1608,12 +1626,22 @@ async fn a_self_registered_person_applies_once_their_address_is_confirmed() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    // Time for a third, were one on its way.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     let sent = welcomes();
     assert_eq!(sent.len(), 2, "one more link");
     let first = token_in_link(&sent[0].text);
     let second = token_in_link(&sent[1].text);
     assert_ne!(first, second, "a new link");
 
+    // A confirmation link confirms and does nothing else: it sets no password.
+    let as_reset = app
+        .post_json(
+            "/api/v1/auth/password-reset/confirm",
+            &json!({"token": first, "password": "Pont Menai 1826 hir"}),
+        )
+        .await;
+    assert_eq!(as_reset.status(), 422);
     let confirmed = app
         .client
         .post(app.url("/email/confirm"))
@@ -1624,15 +1652,7 @@ async fn a_self_registered_person_applies_once_their_address_is_confirmed() {
     assert_eq!(confirmed.status(), 303);
     let me: Value = app.me(&token).await.json().await.expect("json");
     assert_eq!(me["email_confirmed"], true);
-    // A confirmation link confirms and does nothing else: not a password reset, and the other
-    // one sent is spent with the confirmation.
-    let as_reset = app
-        .post_json(
-            "/api/v1/auth/password-reset/confirm",
-            &json!({"token": first, "password": "Pont Menai 1826 hir"}),
-        )
-        .await;
-    assert_eq!(as_reset.status(), 422);
+    // The other link sent is spent with the confirmation.
     let first_again = app
         .client
         .post(app.url("/email/confirm"))

@@ -213,7 +213,14 @@ async fn choosing_a_password_spends_every_other_link_and_none_is_shown_in_llwybr
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(tokens.len(), 2, "two reset emails");
+    // Time for a third, were one on its way.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let resets = app
+        .sent_emails()
+        .iter()
+        .filter(|e| e.to == "ceri@ysgol.cymru" && e.subject.contains("Reset"))
+        .count();
+    assert_eq!((tokens.len(), resets), (2, 2), "two reset emails");
 
     let page = app.get_as(&session, "/emails").await;
     assert_eq!(page.status(), 200);

@@ -158,12 +158,17 @@ pub async fn apply(
     user: Authenticated,
     cohort_id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let outcome =
-        applications::apply(&state, user, cohort_id.into_inner(), Default::default()).await?;
-    Ok(see_other(format!(
-        "/applications?notice={}",
-        outcome.status.as_str()
-    )))
+    match applications::apply(&state, user, cohort_id.into_inner(), Default::default()).await {
+        Ok(outcome) => Ok(see_other(format!(
+            "/applications?notice={}",
+            outcome.status.as_str()
+        ))),
+        // The profile page says why, and has the button that sends the link again.
+        Err(AppError::Refused("problem-confirm-email-first")) => {
+            Ok(see_other("/profile?link=needed#confirm-email".to_owned()))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 #[derive(Template)]

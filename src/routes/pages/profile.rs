@@ -159,6 +159,7 @@ pub async fn show(
             link_notice: match query.link.as_deref() {
                 Some("sent") => Some("profile-confirm-link-sent"),
                 Some("too_soon") => Some("profile-confirm-link-too-soon"),
+                Some("needed") => Some("profile-confirm-before-applying"),
                 _ => None,
             },
         },

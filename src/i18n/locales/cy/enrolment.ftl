@@ -92,6 +92,7 @@ profile-email-unconfirmed = Nid yw eich cyfeiriad e-bost wedi'i gadarnhau eto. A
 profile-confirm-send-again = Anfon y ddolen eto
 profile-confirm-link-sent = Rydym wedi anfon dolen newydd i { $email }. Mae'n gweithio am 14 diwrnod.
 profile-confirm-link-too-soon = Aeth dolen i { $email } lai na munud yn ôl. Chwiliwch amdani yn eich mewnflwch a'ch ffolder sothach, neu gofynnwch eto mewn munud.
+profile-confirm-before-applying = Cadarnhewch eich cyfeiriad e-bost cyn gwneud cais: agorwch y ddolen a anfonwyd i { $email }, neu anfonwch hi eto isod.
 profile-suggestions = Rhaglenni ar gyfer eich cam chi a'r nesaf
 profile-edit = Newid fy manylion
 profile-job-title = Teitl swydd

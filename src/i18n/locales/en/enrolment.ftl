@@ -89,6 +89,7 @@ profile-email-unconfirmed = Your email address is not confirmed yet. Open the li
 profile-confirm-send-again = Send the link again
 profile-confirm-link-sent = We have sent a new link to { $email }. It works for 14 days.
 profile-confirm-link-too-soon = A link went to { $email } less than a minute ago. Look for it in your inbox and junk folder, or ask again in a minute.
+profile-confirm-before-applying = Confirm your email address before you apply: open the link we sent to { $email }, or send it again below.
 profile-suggestions = Programmes for your stage and the next
 profile-edit = Change my details
 profile-job-title = Job title
