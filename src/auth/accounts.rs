@@ -1,13 +1,14 @@
 //! Account actions shared by the API and the pages: register, authenticate, reset a password.
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::QueryResult;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::passwords;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::people::{self, NewPasswordReset, NewPerson, NewRoleGrant, Person};
+use crate::db::people::{self, LinkPurpose, NewPasswordReset, NewPerson, NewRoleGrant, Person};
 use crate::db::{self, outbox};
 use crate::domain::FieldError;
 use crate::domain::email::EmailAddress;
@@ -133,17 +134,8 @@ pub async fn register(
             // Anyone may type any address: until its owner uses the link sent to it, the
             // account is a participant's and no more (see `people::disown_unconfirmed`).
             people::set_email_unconfirmed(conn, &id, true, now)?;
-            people::insert_password_reset(
-                conn,
-                &NewPasswordReset {
-                    id: &uuid::Uuid::new_v4().to_string(),
-                    person_id: &id,
-                    token_hash: &token_hash(&token),
-                    created_at: now,
-                    expires_at: now + Duration::days(CONFIRMATION_DAYS),
-                    purpose: people::LinkPurpose::Confirm.as_str(),
-                },
-            )?;
+            let expires_at = now + Duration::days(CONFIRMATION_DAYS);
+            store_link(conn, &id, &token, LinkPurpose::Confirm, expires_at, now)?;
             let recipient = Recipient {
                 email: &email,
                 name: &name,
@@ -285,16 +277,12 @@ pub async fn confirm_email(state: &AppState, token: &str) -> AppResult<()> {
     db::run(&state.pool, move |conn| {
         db::transaction::<_, AppError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
-            let person_id = people::consume_password_reset(
-                conn,
-                &hashed,
-                &[people::LinkPurpose::Confirm],
-                now,
-            )?
-            .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
+            let person_id =
+                people::consume_password_reset(conn, &hashed, &[LinkPurpose::Confirm], now)?
+                    .ok_or(AppError::Refused("error-confirm-token-invalid"))?;
             people::set_email_unconfirmed(conn, &person_id, false, now)?;
             // Any other confirmation link sent has nothing left to do.
-            people::spend_links(conn, &person_id, Some(people::LinkPurpose::Confirm), now)?;
+            people::spend_links(conn, &person_id, Some(LinkPurpose::Confirm), now)?;
             record_own(conn, &person_id, "person.email_confirmed", now)
         })
     })
@@ -331,28 +319,19 @@ pub async fn send_confirmation_again(state: &AppState, person_id: String) -> App
             if !people::email_unconfirmed(conn, &person.id)? {
                 return Ok(LinkSent::NotNeeded);
             }
-            let recent = now - Duration::minutes(LINK_RESEND_MINUTES);
-            if people::last_link_sent_at(conn, &person.id, people::LinkPurpose::Confirm)?
-                .is_some_and(|at| at > recent)
-            {
+            if sent_lately(conn, &person.id, LinkPurpose::Confirm, now)? {
                 return Ok(LinkSent::TooSoon);
             }
-            people::insert_password_reset(
+            let expires_at = now + Duration::days(CONFIRMATION_DAYS);
+            store_link(
                 conn,
-                &NewPasswordReset {
-                    id: &uuid::Uuid::new_v4().to_string(),
-                    person_id: &person.id,
-                    token_hash: &token_hash(&token),
-                    created_at: now,
-                    expires_at: now + Duration::days(CONFIRMATION_DAYS),
-                    purpose: people::LinkPurpose::Confirm.as_str(),
-                },
+                &person.id,
+                &token,
+                LinkPurpose::Confirm,
+                expires_at,
+                now,
             )?;
-            let recipient = Recipient {
-                email: &person.email,
-                name: &person.name,
-                language: Language::parse(&person.preferred_language).unwrap_or_default(),
-            };
+            let recipient = recipient_of(&person);
             let confirm_url = format!(
                 "{public_url}/email/confirm?token={token}&lang={}",
                 recipient.language.code()
@@ -364,6 +343,48 @@ pub async fn send_confirmation_again(state: &AppState, person_id: String) -> App
     .await
 }
 
+/// Whether a link for `purpose` went to the person within the last minute.
+fn sent_lately(
+    conn: &mut db::DbConnection,
+    person_id: &str,
+    purpose: LinkPurpose,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let recent = now - Duration::minutes(LINK_RESEND_MINUTES);
+    Ok(people::last_link_sent_at(conn, person_id, purpose)?.is_some_and(|at| at > recent))
+}
+
+/// Stores the hash of an emailed link's token.
+fn store_link(
+    conn: &mut db::DbConnection,
+    person_id: &str,
+    token: &str,
+    purpose: LinkPurpose,
+    expires_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    people::insert_password_reset(
+        conn,
+        &NewPasswordReset {
+            id: &uuid::Uuid::new_v4().to_string(),
+            person_id,
+            token_hash: &token_hash(token),
+            created_at: now,
+            expires_at,
+            purpose: purpose.as_str(),
+        },
+    )
+}
+
+/// A person as the recipient of an email, in their own language.
+fn recipient_of(person: &Person) -> Recipient<'_> {
+    Recipient {
+        email: &person.email,
+        name: &person.name,
+        language: Language::parse(&person.preferred_language).unwrap_or_default(),
+    }
+}
+
 /// Emails a single-use reset link if the address belongs to an active account. Says nothing
 /// either way, so the form cannot be used to learn who has an account; only an address that
 /// cannot be one is refused, as that says nothing about anyone.
@@ -371,7 +392,6 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
     let email =
         EmailAddress::parse("email", email).map_err(|error| AppError::Validation(vec![error]))?;
     let token = new_link_token();
-    let hashed = token_hash(&token);
     let ttl = state.settings.auth.password_reset_ttl_minutes;
     let public_url = state.settings.public_url().to_owned();
     db::run(&state.pool, move |conn| {
@@ -389,28 +409,19 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> AppResult<
             if !people::hold(conn, &person.id)? {
                 return Ok(());
             }
-            let recent = now - Duration::minutes(LINK_RESEND_MINUTES);
-            if people::last_link_sent_at(conn, &person.id, people::LinkPurpose::Password)?
-                .is_some_and(|at| at > recent)
-            {
+            if sent_lately(conn, &person.id, LinkPurpose::Password, now)? {
                 return Ok(());
             }
-            people::insert_password_reset(
+            let expires_at = now + Duration::minutes(ttl);
+            store_link(
                 conn,
-                &NewPasswordReset {
-                    id: &uuid::Uuid::new_v4().to_string(),
-                    person_id: &person.id,
-                    token_hash: &hashed,
-                    created_at: now,
-                    expires_at: now + Duration::minutes(ttl),
-                    purpose: people::LinkPurpose::Password.as_str(),
-                },
+                &person.id,
+                &token,
+                LinkPurpose::Password,
+                expires_at,
+                now,
             )?;
-            let recipient = Recipient {
-                email: &person.email,
-                name: &person.name,
-                language: Language::parse(&person.preferred_language).unwrap_or_default(),
-            };
+            let recipient = recipient_of(&person);
             // The page opens in the language of the email, whatever the browser prefers.
             let reset_url = format!(
                 "{public_url}/password/reset?token={token}&lang={}",
@@ -439,10 +450,7 @@ pub async fn reset_password(state: &AppState, token: &str, new_password: &str) -
             let person_id = people::consume_password_reset(
                 conn,
                 &hashed,
-                &[
-                    people::LinkPurpose::Password,
-                    people::LinkPurpose::Invitation,
-                ],
+                &[LinkPurpose::Password, LinkPurpose::Invitation],
                 now,
             )?
             .ok_or_else(|| AppError::field("token", "error-reset-token-invalid"))?;

@@ -62,6 +62,20 @@ impl CurrentUser {
                 .any(|scope| scope.is_none_or(|p| p == programme_id))
     }
 
+    /// The local authorities the person is officer of, in the order granted, each once.
+    pub fn officer_of(&self) -> Vec<String> {
+        let mut own: Vec<String> = Vec::new();
+        for grant in &self.grants {
+            if grant.role() == Some(Role::LaOfficer)
+                && let Some(authority) = &grant.local_authority_id
+                && !own.contains(authority)
+            {
+                own.push(authority.clone());
+            }
+        }
+        own
+    }
+
     /// Whether the person may add programmes to the catalogue: an admin, or a lead for every
     /// programme. A lead for named programmes runs those only.
     pub fn may_create_programmes(&self) -> bool {

@@ -47,15 +47,7 @@ enum Audience {
 
 /// The authorities `user` is officer of; none for anyone else.
 fn authorities_of(user: &CurrentUser) -> Option<Vec<String>> {
-    let mut own: Vec<String> = Vec::new();
-    for grant in &user.grants {
-        if grant.role() == Some(Role::LaOfficer)
-            && let Some(authority) = &grant.local_authority_id
-            && !own.contains(authority)
-        {
-            own.push(authority.clone());
-        }
-    }
+    let own = user.officer_of();
     (!own.is_empty()).then_some(own)
 }
 

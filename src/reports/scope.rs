@@ -20,15 +20,7 @@ impl ReportScope {
         if user.has(Role::ConsortiumAdmin) {
             return Ok(Self::Region);
         }
-        let mut own: Vec<String> = Vec::new();
-        for grant in &user.grants {
-            if grant.role() == Some(Role::LaOfficer)
-                && let Some(authority) = &grant.local_authority_id
-                && !own.contains(authority)
-            {
-                own.push(authority.clone());
-            }
-        }
+        let own = user.officer_of();
         if own.is_empty() {
             return Err(AppError::Forbidden);
         }

@@ -32,18 +32,17 @@ fn run_with_stdin(mut command: Command, stdin: &str) -> std::process::Output {
     child.wait_with_output().expect("llwybr finishes")
 }
 
+/// `llwybr create-admin` for `email`, named Gweinyddwr, with `stdin` as its input.
+fn create_admin(app: &crate::helpers::TestApp, email: &str, stdin: &str) -> std::process::Output {
+    let mut command = llwybr(app);
+    command.args(["create-admin", "--email", email, "--name", "Gweinyddwr"]);
+    run_with_stdin(command, stdin)
+}
+
 #[tokio::test]
 async fn create_admin_reads_the_password_from_standard_input() {
     let app = spawn_app().await;
-    let mut command = llwybr(&app);
-    command.args([
-        "create-admin",
-        "--email",
-        "Admin@Consortiwm.Cymru",
-        "--name",
-        "Gweinyddwr",
-    ]);
-    let output = run_with_stdin(command, "Pont Menai 1826 hir\n");
+    let output = create_admin(&app, "Admin@Consortiwm.Cymru", "Pont Menai 1826 hir\n");
     assert!(
         output.status.success(),
         "{}",
@@ -68,15 +67,7 @@ async fn create_admin_reads_the_password_from_standard_input() {
     );
 
     // Running it again for the same address grants nothing twice and keeps the password.
-    let mut again = llwybr(&app);
-    again.args([
-        "create-admin",
-        "--email",
-        "admin@consortiwm.cymru",
-        "--name",
-        "Gweinyddwr",
-    ]);
-    let output = run_with_stdin(again, "A Different Password 42\n");
+    let output = create_admin(&app, "admin@consortiwm.cymru", "A Different Password 42\n");
     assert!(output.status.success());
     assert_eq!(
         app.login("admin@consortiwm.cymru", "Pont Menai 1826 hir")
@@ -99,15 +90,7 @@ async fn create_admin_reads_the_password_from_standard_input() {
 async fn create_admin_takes_an_unconfirmed_account_from_whoever_registered_it() {
     let app = spawn_app().await;
     let squatter = app.token_for("admin@consortiwm.cymru").await;
-    let mut command = llwybr(&app);
-    command.args([
-        "create-admin",
-        "--email",
-        "admin@consortiwm.cymru",
-        "--name",
-        "Gweinyddwr",
-    ]);
-    let output = run_with_stdin(command, "Pont Menai 1826 hir\n");
+    let output = create_admin(&app, "admin@consortiwm.cymru", "Pont Menai 1826 hir\n");
     assert!(
         output.status.success(),
         "{}",

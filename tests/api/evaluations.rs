@@ -52,6 +52,47 @@ async fn cohort_with(app: &TestApp, count: usize) -> (TestPerson, String, Vec<Te
     (lead, cohort, people)
 }
 
+/// Makes the person at `email` an LA officer of `authority`.
+fn grant_officer(app: &TestApp, email: &str, authority: &str) {
+    use llwybr::db::people::{NewRoleGrant, insert_grant};
+    use llwybr::db::schema::people;
+    let mut conn = app.db();
+    let officer_id: String = people::table
+        .filter(people::email.eq(email))
+        .select(people::id)
+        .first(&mut conn)
+        .expect("officer");
+    insert_grant(
+        &mut conn,
+        &NewRoleGrant {
+            id: &uuid::Uuid::new_v4().to_string(),
+            person_id: &officer_id,
+            role: Role::LaOfficer.as_str(),
+            school_id: None,
+            local_authority_id: Some(authority),
+            programme_id: None,
+            granted_by: None,
+            granted_at: chrono::Utc::now().naive_utc(),
+        },
+    )
+    .expect("grant");
+}
+
+/// A round's results as `token` may see them.
+async fn round_results(app: &TestApp, token: &str, round: &Value) -> Value {
+    app.get_as(
+        token,
+        &format!(
+            "/api/v1/evaluation-rounds/{}/results",
+            round["id"].as_str().expect("id")
+        ),
+    )
+    .await
+    .json()
+    .await
+    .expect("json")
+}
+
 async fn open_round(app: &TestApp, lead: &TestPerson, cohort: &str, body: Value) -> Value {
     let opened = app
         .post_as(
@@ -703,18 +744,7 @@ async fn satisfaction_is_the_share_of_fours_and_fives_on_the_overall_question() 
         .await;
         assert_eq!(stored.status(), 201);
     }
-    let results: Value = app
-        .get_as(
-            &lead.token,
-            &format!(
-                "/api/v1/evaluation-rounds/{}/results",
-                round["id"].as_str().expect("id")
-            ),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+    let results = round_results(&app, &lead.token, &round).await;
     // 2 of the 4 answers to the overall question are 4 or 5; 4 of 5 people answered.
     assert_eq!(results["satisfied"], 2);
     assert_eq!(results["overall_answered"], 4);
@@ -942,7 +972,6 @@ async fn changing_a_round_is_audited_like_opening_it() {
 
 #[tokio::test]
 async fn local_authority_officers_see_only_their_authoritys_figures_without_comments() {
-    use llwybr::db::people::{NewRoleGrant, insert_grant};
     use llwybr::db::schema::{people, schools};
 
     let app = spawn_app().await;
@@ -962,28 +991,7 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
             .expect("authority")
     };
     let officer = app.person("swyddog@caerdydd.gov.uk", &[], None, None);
-    {
-        let mut conn = app.db();
-        let officer_id: String = people::table
-            .filter(people::email.eq(&officer.email))
-            .select(people::id)
-            .first(&mut conn)
-            .expect("officer");
-        insert_grant(
-            &mut conn,
-            &NewRoleGrant {
-                id: &uuid::Uuid::new_v4().to_string(),
-                person_id: &officer_id,
-                role: Role::LaOfficer.as_str(),
-                school_id: None,
-                local_authority_id: Some(&authority),
-                programme_id: None,
-                granted_by: None,
-                granted_at: chrono::Utc::now().naive_utc(),
-            },
-        )
-        .expect("grant");
-    }
+    grant_officer(&app, &officer.email, &authority);
     let round = open_round(
         &app,
         &lead,
@@ -1116,7 +1124,6 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
 
 #[tokio::test]
 async fn an_officer_of_two_authorities_sees_the_people_of_both() {
-    use llwybr::db::people::{NewRoleGrant, insert_grant};
     use llwybr::db::schema::{local_authorities, people, schools};
 
     let app = spawn_app().await;
@@ -1162,26 +1169,8 @@ async fn an_officer_of_two_authorities_sees_the_people_of_both() {
                 .execute(&mut conn)
                 .expect("their school");
         }
-        let officer_id: String = people::table
-            .filter(people::email.eq(&officer.email))
-            .select(people::id)
-            .first(&mut conn)
-            .expect("officer");
         for authority in [&cardiff, &vale] {
-            insert_grant(
-                &mut conn,
-                &NewRoleGrant {
-                    id: &uuid::Uuid::new_v4().to_string(),
-                    person_id: &officer_id,
-                    role: Role::LaOfficer.as_str(),
-                    school_id: None,
-                    local_authority_id: Some(authority),
-                    programme_id: None,
-                    granted_by: None,
-                    granted_at: now,
-                },
-            )
-            .expect("grant");
+            grant_officer(&app, &officer.email, authority);
         }
     }
     let round = open_round(
@@ -1197,18 +1186,7 @@ async fn an_officer_of_two_authorities_sees_the_people_of_both() {
         assert_eq!(stored.status(), 201);
     }
     // Two people in one authority and one in the other: apart, both would be held back.
-    let results: Value = app
-        .get_as(
-            &officer.token,
-            &format!(
-                "/api/v1/evaluation-rounds/{}/results",
-                round["id"].as_str().unwrap_or("")
-            ),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+    let results = round_results(&app, &officer.token, &round).await;
     assert_eq!(results["responded"], 3, "{results}");
     assert_eq!(results["withheld_rounds"], 0, "{results}");
     assert_eq!(results["overall_answered"], 3, "{results}");
