@@ -53,7 +53,7 @@ pub async fn create_admin(
                 // password typed here, which confirms the address and signs everyone else out.
                 Some(existing) if people::email_unconfirmed(conn, &existing.id)? => {
                     people::set_password_hash(conn, &existing.id, &hash, now)?;
-                    // Nothing the squatter set stays: the name given here, no calendar feed.
+                    // The name given here, and none of the registrant's profile or feed.
                     people::reclaim(conn, &existing.id, &name, now)?;
                     (existing.id, Outcome::Reclaimed)
                 }

@@ -354,14 +354,20 @@ fn anonymise(
         .execute(conn)?;
         // The audit entries of their career steps hold the steps as they were, reasons and
         // all; the steps themselves stay in the career history.
+        // Found by the person named in them, or (for an import's changes, which do not name
+        // them) by the steps they hold now.
         let their_step = format!("%\"person_id\":\"{person_id}\"%");
+        let their_steps = career_entries::table
+            .filter(career_entries::person_id.eq(person_id))
+            .select(career_entries::id);
         diesel::update(
             audit_log::table
                 .filter(audit_log::object_type.eq("career_entry"))
                 .filter(
                     audit_log::before_state
                         .like(&their_step)
-                        .or(audit_log::after_state.like(&their_step)),
+                        .or(audit_log::after_state.like(&their_step))
+                        .or(audit_log::object_id.eq_any(their_steps)),
                 ),
         )
         .set((

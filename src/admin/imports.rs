@@ -2,9 +2,11 @@
 //! checks every row (recording progress), and either records every problem and changes nothing,
 //! or applies the whole file in one transaction. The CLI runs the same steps at once.
 
+use std::cell::Cell;
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime, Timelike, Utc};
+use diesel::QueryResult;
 
 use super::require_admin;
 use crate::auth::CurrentUser;
@@ -24,9 +26,51 @@ const PROGRESS_EVERY: usize = 5000;
 /// (the worker renews the claim as it goes; one that died does not).
 const LEASE_MINUTES: i64 = 10;
 
-/// Until when a claim taken or renewed now holds.
-fn lease_from_now() -> chrono::NaiveDateTime {
-    now() + Duration::minutes(LEASE_MINUTES)
+/// Until when a claim taken or renewed now holds, to the microsecond (as both databases keep
+/// it, so that the worker can tell its own lease when it reads it back).
+fn lease_from_now() -> NaiveDateTime {
+    let until = now() + Duration::minutes(LEASE_MINUTES);
+    until
+        .with_nanosecond(until.nanosecond() / 1000 * 1000)
+        .unwrap_or(until)
+}
+
+/// This worker's hold on the import it runs: the lease it last wrote. One that stalled past it
+/// and was replaced finds it changed, and stops.
+struct Hold {
+    until: Cell<NaiveDateTime>,
+    lost: Cell<bool>,
+}
+
+impl Hold {
+    fn new(until: NaiveDateTime) -> Self {
+        Self {
+            until: Cell::new(until),
+            lost: Cell::new(false),
+        }
+    }
+
+    /// Records progress and renews the lease; false (and lost from then on) when another
+    /// worker holds the import now.
+    fn renew(
+        &self,
+        conn: &mut DbConnection,
+        id: &str,
+        status: &str,
+        counts: (usize, usize),
+    ) -> QueryResult<bool> {
+        if self.lost.get() {
+            return Ok(false);
+        }
+        let renewed = lease_from_now();
+        let kept = imports::set_progress(conn, id, status, counts, (self.until.get(), renewed))?;
+        if kept {
+            self.until.set(renewed);
+        } else {
+            self.lost.set(true);
+        }
+        Ok(kept)
+    }
 }
 
 fn now() -> NaiveDateTime {
@@ -95,19 +139,19 @@ pub async fn upload(
 
 /// Claims and runs one waiting import (or only `only`); false when there was none to claim.
 pub fn process_next(conn: &mut DbConnection, only: Option<&str>) -> AppResult<bool> {
-    let Some((id, kind, content)) =
-        imports::claim_next(conn, now(), Duration::minutes(LEASE_MINUTES), only)?
-    else {
+    let until = lease_from_now();
+    let Some((id, kind, content)) = imports::claim_next(conn, now(), until, only)? else {
         return Ok(false);
     };
-    if let Err(error) = run(conn, &id, &kind, &content) {
+    let hold = Hold::new(until);
+    if let Err(error) = run(conn, &id, &kind, &content, &hold) {
         tracing::error!(import = %id, error = format!("{error:#}"), "import failed unexpectedly");
         imports::finish(conn, &id, "error", None, None, now())?;
     }
     Ok(true)
 }
 
-fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResult<()> {
+fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str, hold: &Hold) -> AppResult<()> {
     let kind = ImportKind::parse(kind)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown import kind {kind}")))?;
     let table = match import::read_table(kind, content) {
@@ -115,26 +159,34 @@ fn run(conn: &mut DbConnection, id: &str, kind: &str, content: &str) -> AppResul
         Err(errors) => return fail(conn, id, &errors),
     };
     let total = table.rows.len();
-    imports::set_progress(conn, id, "checking", (total, 0), lease_from_now())?;
+    if !hold.renew(conn, id, "checking", (total, 0))? {
+        return Ok(());
+    }
     let known = imports::load_known(conn, kind)?;
     let checked = import::check(kind, &table, &known, PROGRESS_EVERY, |done| {
         // Progress is for people watching; a failed write of it must not stop the import.
-        if let Err(error) =
-            imports::set_progress(conn, id, "checking", (total, done), lease_from_now())
-        {
+        if let Err(error) = hold.renew(conn, id, "checking", (total, done)) {
             tracing::warn!(%error, "could not record import progress");
         }
     });
     drop(table);
+    // Another worker took the import up while this one stalled: it is theirs to finish.
+    if hold.lost.get() {
+        return Ok(());
+    }
     let rows = match checked {
         Ok(rows) => rows,
         Err(errors) => return fail(conn, id, &errors),
     };
-    imports::set_progress(conn, id, "applying", (total, total), lease_from_now())?;
+    if !hold.renew(conn, id, "applying", (total, total))? {
+        return Ok(());
+    }
     let actor = created_by(conn, id)?;
     let applied = db::transaction::<_, ApplyError, _>(conn, |conn| {
         // The first statement writes, so that SQLite takes its write lock before any read.
-        imports::set_progress(conn, id, "applying", (total, total), lease_from_now())?;
+        if !hold.renew(conn, id, "applying", (total, total))? {
+            return Ok(());
+        }
         imports::take_turn_to_apply(conn)?;
         let now = now();
         let actor = actor.as_deref();

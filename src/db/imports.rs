@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -101,7 +101,7 @@ pub const UNFINISHED: [&str; 3] = ["pending", "checking", "applying"];
 pub fn claim_next(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    lease: Duration,
+    until: NaiveDateTime,
     only: Option<&str>,
 ) -> QueryResult<Option<(String, String, String)>> {
     let free = imports::claimed_until
@@ -130,7 +130,7 @@ pub fn claim_next(
                 ),
         )
         .set((
-            imports::claimed_until.eq(now + lease),
+            imports::claimed_until.eq(until),
             imports::status.eq("checking"),
             imports::rows_done.eq(0),
         ))
@@ -162,24 +162,30 @@ pub fn take_turn_to_apply(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
-/// Records how far the import has gone, and renews its claim until `claimed_until`: a long
-/// file is still being worked on, and must not be taken up by another process meanwhile.
+/// Records how far the import has gone and renews the claim from `held` (the lease this worker
+/// last wrote) to `renewed`: a long file is still being worked on, and must not be taken up by
+/// another process meanwhile. False when the claim is no longer `held`: this worker stalled
+/// past its lease and another took the import up.
 pub fn set_progress(
     conn: &mut DbConnection,
     id: &str,
     status: &str,
     (rows_total, rows_done): (usize, usize),
-    claimed_until: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(imports::table.find(id))
-        .set((
-            imports::status.eq(status),
-            imports::rows_total.eq(count(rows_total)),
-            imports::rows_done.eq(count(rows_done)),
-            imports::claimed_until.eq(Some(claimed_until)),
-        ))
-        .execute(conn)
-        .map(drop)
+    (held, renewed): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<bool> {
+    diesel::update(
+        imports::table
+            .filter(imports::id.eq(id))
+            .filter(imports::claimed_until.eq(held)),
+    )
+    .set((
+        imports::status.eq(status),
+        imports::rows_total.eq(count(rows_total)),
+        imports::rows_done.eq(count(rows_done)),
+        imports::claimed_until.eq(Some(renewed)),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Ends an import: `failed` with its problems, `done` with its summary, or `error`. The file

@@ -336,7 +336,9 @@ pub fn email_unconfirmed(conn: &mut DbConnection, person_id: &str) -> QueryResul
 }
 
 /// Takes back an account someone registered at an address that turned out not to be theirs:
-/// the owner's name, and no calendar feed (its address was the registrant's to share).
+/// the owner's name, and none of the profile the registrant filled in (school, stage, job,
+/// Welsh) or their calendar feed (its address was theirs to share). Career steps they entered
+/// stay, for the owner to correct.
 pub fn reclaim(
     conn: &mut DbConnection,
     person_id: &str,
@@ -347,7 +349,10 @@ pub fn reclaim(
         .set((
             people::name.eq(name),
             people::calendar_token.eq(None::<String>),
+            people::school_id.eq(None::<String>),
+            people::stage_code.eq(None::<String>),
             people::job_title.eq(None::<String>),
+            people::welsh_ability.eq(None::<String>),
             people::updated_at.eq(now),
         ))
         .execute(conn)

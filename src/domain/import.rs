@@ -188,6 +188,8 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
         Some(Ok(record)) => record,
         Some(Err(_)) | None => return Err(vec![RowError::new(1, "", "import-error-empty")]),
     };
+    // Below any blank lines above it.
+    let header_row = 1 + blank_lines_at(text, 0);
     let mut columns = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim().to_ascii_lowercase();
@@ -195,14 +197,26 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
             continue;
         }
         if !kind.columns().iter().any(|(c, _)| *c == name) {
-            errors.push(RowError::new(1, &name, "import-error-column-unknown"));
+            errors.push(RowError::new(
+                header_row,
+                &name,
+                "import-error-column-unknown",
+            ));
         } else if columns.insert(name.clone(), i).is_some() {
-            errors.push(RowError::new(1, &name, "import-error-column-twice"));
+            errors.push(RowError::new(
+                header_row,
+                &name,
+                "import-error-column-twice",
+            ));
         }
     }
     for (column, required) in kind.columns() {
         if *required && !columns.contains_key(*column) {
-            errors.push(RowError::new(1, column, "import-error-column-missing"));
+            errors.push(RowError::new(
+                header_row,
+                column,
+                "import-error-column-missing",
+            ));
         }
     }
     let width = header.len();
@@ -210,7 +224,7 @@ pub fn read_table(kind: ImportKind, text: &str) -> Result<Table, Vec<RowError>> 
     // Rows as a spreadsheet numbers them: one after another (a cell may hold a line break, so
     // lines would not do), plus any blank lines the reader skipped, which a spreadsheet shows
     // as empty rows.
-    let mut row = 1;
+    let mut row = header_row;
     for record in records {
         let start = match &record {
             Ok(record) => record.position().map(csv::Position::byte),
@@ -834,6 +848,13 @@ mod tests {
             // A line break inside a cell is still one row.
             let quoted = "dewi@ysgol.cymru,\"Dewi\nJones\",cy,,";
             let text = [header, quoted, bad, ""].join(end);
+            assert_eq!(
+                errors_of(ImportKind::People, &text),
+                [e(3, "email", "error-email-invalid")],
+                "{end:?}"
+            );
+            // So is a blank line above the header.
+            let text = ["", header, bad, ""].join(end);
             assert_eq!(
                 errors_of(ImportKind::People, &text),
                 [e(3, "email", "error-email-invalid")],

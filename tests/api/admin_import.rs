@@ -696,3 +696,50 @@ async fn a_file_too_large_is_refused_in_the_readers_language() {
         "{problem}"
     );
 }
+
+/// A worker that stalled past its lease, and whose import another worker took up, renews
+/// nothing and so stops, instead of both running the file.
+#[tokio::test]
+async fn a_worker_whose_claim_was_taken_up_keeps_nothing() {
+    use chrono::Timelike;
+    use llwybr::db::imports::{claim_next, set_progress};
+    use llwybr::db::schema::imports;
+
+    let app = crate::helpers::spawn_app_with(|settings| {
+        settings.imports.poll_interval_ms = 3_600_000;
+    })
+    .await;
+    let mut conn = app.db();
+    let id = llwybr::admin::imports::submit(
+        &mut conn,
+        None,
+        llwybr::domain::import::ImportKind::Schools,
+        "schools.csv",
+        "school_number,name_en\n",
+    )
+    .expect("stored");
+    let now = chrono::Utc::now()
+        .naive_utc()
+        .with_nanosecond(0)
+        .expect("a time");
+    let ours = now + chrono::Duration::minutes(10);
+    let claimed = claim_next(&mut conn, now, ours, Some(&id)).expect("claim");
+    assert!(claimed.is_some());
+    let renewed = ours + chrono::Duration::minutes(1);
+    assert!(set_progress(&mut conn, &id, "checking", (1, 0), (ours, renewed)).expect("renew"));
+
+    // Another worker takes it up once the lease has lapsed.
+    let theirs = renewed + chrono::Duration::minutes(30);
+    diesel::update(imports::table.find(&id))
+        .set(imports::claimed_until.eq(Some(theirs)))
+        .execute(&mut conn)
+        .expect("taken up");
+    let later = renewed + chrono::Duration::minutes(1);
+    assert!(!set_progress(&mut conn, &id, "checking", (1, 1), (renewed, later)).expect("renew"));
+    let held: Option<chrono::NaiveDateTime> = imports::table
+        .find(&id)
+        .select(imports::claimed_until)
+        .first(&mut conn)
+        .expect("import");
+    assert_eq!(held, Some(theirs), "the other worker's claim stands");
+}
