@@ -205,26 +205,7 @@ async fn the_lead_takes_the_register_and_marks_completion_and_the_teacher_gets_a
 
     let lead_browser = browser(&app, "lead@consortiwm.cymru").await;
     // A session already held, so that it counts towards attendance.
-    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
-        .format("%Y-%m-%dT09:30")
-        .to_string();
-    let yesterday_end = (chrono::Utc::now() - chrono::Duration::days(1))
-        .format("%Y-%m-%dT15:30")
-        .to_string();
-    let added = lead_browser
-        .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
-        .form(&[
-            ("title_en", "Leading change"),
-            ("title_cy", "Arwain newid"),
-            ("starts_at", yesterday.as_str()),
-            ("ends_at", yesterday_end.as_str()),
-            ("venue", "Canolfan Bridgend"),
-            ("online_url", ""),
-        ])
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(added.status(), 303);
+    add_session_held_yesterday(&lead_browser, &app, &cohort).await;
     let bad = lead_browser
         .post(app.url(&format!("/lead/cohorts/{cohort}/sessions")))
         .form(&[

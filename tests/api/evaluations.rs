@@ -52,32 +52,6 @@ async fn cohort_with(app: &TestApp, count: usize) -> (TestPerson, String, Vec<Te
     (lead, cohort, people)
 }
 
-/// Makes the person at `email` an LA officer of `authority`.
-fn grant_officer(app: &TestApp, email: &str, authority: &str) {
-    use llwybr::db::people::{NewRoleGrant, insert_grant};
-    use llwybr::db::schema::people;
-    let mut conn = app.db();
-    let officer_id: String = people::table
-        .filter(people::email.eq(email))
-        .select(people::id)
-        .first(&mut conn)
-        .expect("officer");
-    insert_grant(
-        &mut conn,
-        &NewRoleGrant {
-            id: &uuid::Uuid::new_v4().to_string(),
-            person_id: &officer_id,
-            role: Role::LaOfficer.as_str(),
-            school_id: None,
-            local_authority_id: Some(authority),
-            programme_id: None,
-            granted_by: None,
-            granted_at: chrono::Utc::now().naive_utc(),
-        },
-    )
-    .expect("grant");
-}
-
 /// A round's results as `token` may see them.
 async fn round_results(app: &TestApp, token: &str, round: &Value) -> Value {
     app.get_as(
@@ -991,7 +965,7 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
             .expect("authority")
     };
     let officer = app.person("swyddog@caerdydd.gov.uk", &[], None, None);
-    grant_officer(&app, &officer.email, &authority);
+    app.grant_officer(&officer.email, &authority);
     let round = open_round(
         &app,
         &lead,
@@ -1124,54 +1098,30 @@ async fn local_authority_officers_see_only_their_authoritys_figures_without_comm
 
 #[tokio::test]
 async fn an_officer_of_two_authorities_sees_the_people_of_both() {
-    use llwybr::db::schema::{local_authorities, people, schools};
+    use llwybr::db::schema::{people, schools};
 
     let app = spawn_app().await;
     let (lead, cohort, participants) = cohort_with(&app, 3).await;
     let in_cardiff = app.school("Ysgol Treganna");
-    let in_the_vale = app.school("Ysgol Sant Baruc");
+    let (other, in_the_other) = app.second_authority();
     let officer = app.person("swyddog@deorllewin.gov.uk", &[], None, None);
+    let mut conn = app.db();
+    let cardiff: String = schools::table
+        .find(&in_cardiff)
+        .select(schools::local_authority_id)
+        .first(&mut conn)
+        .expect("authority");
+    for (person, school) in participants
+        .iter()
+        .zip([&in_cardiff, &in_cardiff, &in_the_other])
     {
-        let mut conn = app.db();
-        let cardiff: String = schools::table
-            .find(&in_cardiff)
-            .select(schools::local_authority_id)
-            .first(&mut conn)
-            .expect("authority");
-        let consortium: String = local_authorities::table
-            .find(&cardiff)
-            .select(local_authorities::consortium_id)
-            .first(&mut conn)
-            .expect("consortium");
-        let vale = uuid::Uuid::new_v4().to_string();
-        let now = chrono::Utc::now().naive_utc();
-        diesel::insert_into(local_authorities::table)
-            .values((
-                local_authorities::id.eq(&vale),
-                local_authorities::consortium_id.eq(&consortium),
-                local_authorities::code.eq("vale"),
-                local_authorities::name_en.eq("Vale of Glamorgan"),
-                local_authorities::name_cy.eq("Bro Morgannwg"),
-                local_authorities::created_at.eq(now),
-            ))
+        diesel::update(people::table.filter(people::email.eq(&person.email)))
+            .set(people::school_id.eq(school))
             .execute(&mut conn)
-            .expect("a second authority");
-        diesel::update(schools::table.find(&in_the_vale))
-            .set(schools::local_authority_id.eq(&vale))
-            .execute(&mut conn)
-            .expect("the school is in the Vale");
-        for (person, school) in participants
-            .iter()
-            .zip([&in_cardiff, &in_cardiff, &in_the_vale])
-        {
-            diesel::update(people::table.filter(people::email.eq(&person.email)))
-                .set(people::school_id.eq(school))
-                .execute(&mut conn)
-                .expect("their school");
-        }
-        for authority in [&cardiff, &vale] {
-            grant_officer(&app, &officer.email, authority);
-        }
+            .expect("their school");
+    }
+    for authority in [&cardiff, &other] {
+        app.grant_officer(&officer.email, authority);
     }
     let round = open_round(
         &app,

@@ -397,6 +397,72 @@ impl TestApp {
         id
     }
 
+    /// A second local authority (Bridgend) with one school; returns (authority, school).
+    pub fn second_authority(&self) -> (String, String) {
+        use diesel::prelude::*;
+        use llwybr::db::schema::{local_authorities, schools};
+        let mut conn = self.db();
+        let (consortium, _): (String, String) = local_authorities::table
+            .select((local_authorities::consortium_id, local_authorities::id))
+            .first(&mut conn)
+            .expect("first authority");
+        let now = chrono::Utc::now().naive_utc();
+        let la = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(local_authorities::table)
+            .values((
+                local_authorities::id.eq(&la),
+                local_authorities::consortium_id.eq(&consortium),
+                local_authorities::code.eq("bridgend"),
+                local_authorities::name_en.eq("Bridgend"),
+                local_authorities::name_cy.eq("Pen-y-bont ar Ogwr"),
+                local_authorities::created_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("authority");
+        let school = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(schools::table)
+            .values((
+                schools::id.eq(&school),
+                schools::local_authority_id.eq(&la),
+                schools::name_en.eq("Ysgol B"),
+                schools::name_cy.eq("Ysgol B"),
+                schools::sector.eq("secondary"),
+                schools::language_medium.eq("english"),
+                schools::created_at.eq(now),
+                schools::updated_at.eq(now),
+            ))
+            .execute(&mut conn)
+            .expect("school");
+        (la, school)
+    }
+
+    /// Makes the person at `email` an LA officer of `authority`.
+    pub fn grant_officer(&self, email: &str, authority: &str) {
+        use diesel::prelude::*;
+        use llwybr::db::people::{NewRoleGrant, insert_grant};
+        use llwybr::db::schema::people;
+        let mut conn = self.db();
+        let officer_id: String = people::table
+            .filter(people::email.eq(email))
+            .select(people::id)
+            .first(&mut conn)
+            .expect("officer");
+        insert_grant(
+            &mut conn,
+            &NewRoleGrant {
+                id: &uuid::Uuid::new_v4().to_string(),
+                person_id: &officer_id,
+                role: Role::LaOfficer.as_str(),
+                school_id: None,
+                local_authority_id: Some(authority),
+                programme_id: None,
+                granted_by: None,
+                granted_at: chrono::Utc::now().naive_utc(),
+            },
+        )
+        .expect("grant");
+    }
+
     /// A person with these roles (every person is also a participant), at a school and stage.
     pub fn person(
         &self,

@@ -4,10 +4,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use llwybr::db::people::{NewRoleGrant, insert_grant};
-use llwybr::db::schema::{
-    audit_log, cohorts, enrolments, local_authorities, people, programmes, schools,
-};
+use llwybr::db::schema::{audit_log, cohorts, enrolments, people, programmes, schools};
 use llwybr::domain::role::Role;
 use serde_json::{Value, json};
 
@@ -93,59 +90,9 @@ fn enrol(app: &TestApp, person: &str, programme_id: &str, cohort_id: &str, statu
         .expect("enrolment");
 }
 
-/// A second local authority with one school; returns (authority, school).
-fn second_authority(app: &TestApp) -> (String, String) {
-    let mut conn = app.db();
-    let (consortium, _): (String, String) = local_authorities::table
-        .select((local_authorities::consortium_id, local_authorities::id))
-        .first(&mut conn)
-        .expect("first authority");
-    let now = chrono::Utc::now().naive_utc();
-    let la = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(local_authorities::table)
-        .values((
-            local_authorities::id.eq(&la),
-            local_authorities::consortium_id.eq(&consortium),
-            local_authorities::code.eq("bridgend"),
-            local_authorities::name_en.eq("Bridgend"),
-            local_authorities::name_cy.eq("Pen-y-bont ar Ogwr"),
-            local_authorities::created_at.eq(now),
-        ))
-        .execute(&mut conn)
-        .expect("authority");
-    let school = uuid::Uuid::new_v4().to_string();
-    diesel::insert_into(schools::table)
-        .values((
-            schools::id.eq(&school),
-            schools::local_authority_id.eq(&la),
-            schools::name_en.eq("Ysgol B"),
-            schools::name_cy.eq("Ysgol B"),
-            schools::sector.eq("secondary"),
-            schools::language_medium.eq("english"),
-            schools::created_at.eq(now),
-            schools::updated_at.eq(now),
-        ))
-        .execute(&mut conn)
-        .expect("school");
-    (la, school)
-}
-
 fn la_officer(app: &TestApp, email: &str, authority: &str) -> TestPerson {
     let officer = app.person(email, &[], None, None);
-    insert_grant(
-        &mut app.db(),
-        &NewRoleGrant {
-            id: &uuid::Uuid::new_v4().to_string(),
-            person_id: &person_id(app, email),
-            role: Role::LaOfficer.as_str(),
-            school_id: None,
-            local_authority_id: Some(authority),
-            programme_id: None,
-            granted_by: None,
-            granted_at: chrono::Utc::now().naive_utc(),
-        },
-    )
-    .expect("grant");
+    app.grant_officer(email, authority);
     officer
 }
 
@@ -207,7 +154,7 @@ async fn population(app: &TestApp) -> Population {
         .select(schools::local_authority_id)
         .first(&mut app.db())
         .expect("authority A");
-    let (authority_b, school_b) = second_authority(app);
+    let (authority_b, school_b) = app.second_authority();
     let admin = app.person("admin@csc.cymru", &[Role::ConsortiumAdmin], None, None);
     let officer_a = la_officer(app, "swyddog@cardiff.gov.wales", &authority_a);
     let participant = app.person("athro@ysgol.cymru", &[], Some(&school_a), None);
